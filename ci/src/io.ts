@@ -1,0 +1,41 @@
+/** The process boundary handed to commands, so commands stay testable without spawning a process. */
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+  /** Commands set this to report a verdict (e.g. 1 when a gate fails) without throwing. */
+  exitCode: number;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Monotonic-ish wall clock, injectable for tests. */
+  now(): Date;
+}
+
+export function processIo(): Io {
+  return {
+    out: (text) => process.stdout.write(text.endsWith("\n") ? text : `${text}\n`),
+    err: (text) => process.stderr.write(text.endsWith("\n") ? text : `${text}\n`),
+    exitCode: 0,
+    env: process.env,
+    cwd: process.cwd(),
+    now: () => new Date(),
+  };
+}
+
+/** An Io that records everything, for tests. */
+export function memoryIo(overrides: Partial<Pick<Io, "env" | "cwd" | "now">> = {}): Io & { stdout: string; stderr: string } {
+  const io = {
+    stdout: "",
+    stderr: "",
+    exitCode: 0,
+    env: overrides.env ?? {},
+    cwd: overrides.cwd ?? process.cwd(),
+    now: overrides.now ?? (() => new Date()),
+    out(text: string) {
+      io.stdout += text.endsWith("\n") ? text : `${text}\n`;
+    },
+    err(text: string) {
+      io.stderr += text.endsWith("\n") ? text : `${text}\n`;
+    },
+  };
+  return io;
+}
