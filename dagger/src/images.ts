@@ -1,0 +1,101 @@
+/**
+ * Every container image the module pulls, in one table: the only file allowed to name an image.
+ *
+ * Each pin is `repository:tag@sha256:<index digest>`. The digest is what the engine pulls; the tag is
+ * for people. Digests were copied from docker-library/repo-info (the metadata the official-images
+ * bot publishes for every tag) or, for actionlint, from two independent public repositories that
+ * record the same digest. None was resolved against a registry from this repository's own machines.
+ * Refresh: `dagger call pins` resolves each tag again and prints the refs to paste below.
+ */
+import { dag, Container, Platform } from "@dagger.io/dagger"
+
+/** One pinned image. */
+export interface ImagePin {
+  /** Registry repository, e.g. `python` (Docker Hub library) or `rhysd/actionlint`. */
+  readonly repository: string
+  /** Human-readable tag the digest was taken from. */
+  readonly tag: string
+  /** OCI image index digest (multi-platform), `sha256:` + 64 hex. */
+  readonly digest: string
+  /** Version of the main software inside, for reviewers. */
+  readonly version: string
+  /** Where the digest was read. */
+  readonly source: string
+}
+
+export const IMAGES = {
+  /** Backend tests and lint. Matches backend/pyproject.toml `requires-python >= 3.11`. */
+  python: {
+    repository: "python",
+    tag: "3.11.15-slim-bookworm",
+    digest: "sha256:d29f48a31a8b408ed19272ca1e7b10ebae13b240a27e862d3d4217c528e2e0c3",
+    version: "CPython 3.11.15, Debian 12",
+    source: "github.com/docker-library/repo-info@3effc3e repos/python/remote/3.11.15-slim-bookworm.md",
+  },
+  /** Frontend lint, tests and build (vite 8 needs Node ^20.19). */
+  node: {
+    repository: "node",
+    tag: "20-slim",
+    digest: "sha256:6db5e436948af8f0244488a1f658c2c8e55a3ae51ca2e1686ed042be8f25f70a",
+    version: "Node.js 20.19.4, Debian 12",
+    source: "repo-info format, repos/node/remote/20-slim.md (NODE_VERSION=20.19.4; read from a mirror of docker-library/repo-info)",
+  },
+  /** Test and dev database. */
+  postgres: {
+    repository: "postgres",
+    tag: "16-alpine",
+    digest: "sha256:44c4ee9810eff91f7eab4d822642e01115b1a9eccce4bcbdde7604752d68eac6",
+    version: "PostgreSQL 16.15, Alpine 3.24",
+    source: "github.com/docker-library/repo-info@8c2b57b repos/postgres/remote/16-alpine.md",
+  },
+  /** Test and dev cache. */
+  redis: {
+    repository: "redis",
+    tag: "7-alpine",
+    digest: "sha256:ff02b58f971e7d7d156a1267e283fcbbeee91773b6aa36c49dac28ecfe28eadf",
+    version: "Redis 7.4.11, Alpine 3.21",
+    source: "github.com/docker-library/repo-info@1742085 repos/redis/remote/7-alpine.md",
+  },
+  /** Workflow linter (a gate: it decides whether CI config is accepted). */
+  actionlint: {
+    repository: "rhysd/actionlint",
+    tag: "1.7.12",
+    digest: "sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667",
+    version: "actionlint 1.7.12 with shellcheck 0.11.0",
+    source: "two independent public repositories pin this digest, one records it from a measured `docker pull`",
+  },
+} as const satisfies Record<string, ImagePin>
+
+/** Name of a pinned image. */
+export type ImageName = keyof typeof IMAGES
+
+/** Return the pinned reference `repository:tag@digest`. */
+export function imageRef(name: ImageName): string {
+  const pin: ImagePin = IMAGES[name]
+  return `${pin.repository}:${pin.tag}@${pin.digest}`
+}
+
+/** Return the floating reference `repository:tag`, used only to look up a fresh digest. */
+export function tagRef(name: ImageName): string {
+  const pin: ImagePin = IMAGES[name]
+  return `${pin.repository}:${pin.tag}`
+}
+
+/** Start a container from a pinned image, optionally for another platform. */
+export function base(name: ImageName, platform?: Platform): Container {
+  return dag.container(platform ? { platform } : {}).from(imageRef(name))
+}
+
+/** Resolve every tag again and report which pins moved, as lines to paste into this file. */
+export async function refreshPins(): Promise<string> {
+  const names = Object.keys(IMAGES) as ImageName[]
+  const lines = await Promise.all(
+    names.map(async (name) => {
+      const fresh = await dag.container().from(tagRef(name)).imageRef()
+      const digest = fresh.slice(fresh.lastIndexOf("@") + 1)
+      const state = digest === IMAGES[name].digest ? "current" : "moved"
+      return `${name.padEnd(10)} ${state.padEnd(7)} ${tagRef(name)}@${digest}`
+    }),
+  )
+  return lines.join("\n")
+}

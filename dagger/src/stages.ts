@@ -1,0 +1,78 @@
+/**
+ * Run named stages concurrently, collect every outcome, and turn them into one verdict.
+ */
+import { Container } from "@dagger.io/dagger"
+
+/** Outcome of one stage. */
+export interface StageResult {
+  readonly name: string
+  readonly ok: boolean
+  /** Exit code of the failing command, or a one-line error. */
+  readonly detail: string
+  /** Last lines of output of a failed stage. */
+  readonly output: string
+}
+
+/** A stage whose last command exited non-zero. */
+export class StageFailure extends Error {
+  constructor(
+    readonly stage: string,
+    readonly exitCode: number,
+    readonly output: string,
+  ) {
+    super(`${stage} failed (exit ${exitCode})`)
+    this.name = "StageFailure"
+  }
+}
+
+/** Keep the last lines of a command's output for the failure message. */
+export function tail(text: string, lines = 30): string {
+  return text.trimEnd().split("\n").slice(-lines).join("\n")
+}
+
+/**
+ * Wait for a container whose last exec ran with `expect: ReturnType.Any`, and fail with its
+ * output when it exited non-zero. Report files written by that exec stay reachable either way.
+ */
+export async function passed(stage: string, ctr: Container): Promise<Container> {
+  const code = await ctr.exitCode()
+  if (code !== 0) {
+    throw new StageFailure(stage, code, tail(await ctr.combinedOutput()))
+  }
+  return ctr
+}
+
+/** Run every stage at once and wait for all of them, whatever fails. */
+export async function runStages(
+  stages: ReadonlyArray<readonly [string, () => Promise<unknown>]>,
+): Promise<StageResult[]> {
+  const settled = await Promise.allSettled(stages.map(([, run]) => run()))
+  return settled.map((outcome, i) => {
+    const name = stages[i]![0]
+    if (outcome.status === "fulfilled") return { name, ok: true, detail: "passed", output: "" }
+    const err: unknown = outcome.reason
+    if (err instanceof StageFailure) {
+      return { name, ok: false, detail: `exit ${err.exitCode}`, output: err.output }
+    }
+    const message = err instanceof Error ? err.message : String(err)
+    return { name, ok: false, detail: message.split("\n")[0] ?? "error", output: message }
+  })
+}
+
+/** Render results as a short Markdown table. */
+export function summarize(title: string, results: readonly StageResult[]): string {
+  const rows = results.map((r) => `| ${r.name} | ${r.ok ? "passed" : "FAILED"} | ${r.ok ? "" : r.detail} |`)
+  const failed = results.filter((r) => !r.ok).length
+  const verdict = failed === 0 ? `all ${results.length} stages passed` : `${failed} of ${results.length} stages failed`
+  return [`## ${title}: ${verdict}`, "", "| stage | result | detail |", "|---|---|---|", ...rows].join("\n")
+}
+
+/** Return the summary when every stage passed; otherwise throw an error naming each failed stage. */
+export function verdict(title: string, results: readonly StageResult[]): string {
+  const summary = summarize(title, results)
+  const failed = results.filter((r) => !r.ok)
+  if (failed.length === 0) return summary
+  const names = failed.map((r) => `${r.name} (${r.detail})`).join(", ")
+  const outputs = failed.map((r) => `### ${r.name}\n${r.output}`).join("\n\n")
+  throw new Error(`${title} failed: ${names}\n\n${summary}\n\n${outputs}`)
+}

@@ -1,0 +1,119 @@
+// Tier 2: the functions, flags, types, defaults, context arguments and marks as the SDK's introspector reads them.
+import { beforeAll, describe, expect, it } from "vitest"
+
+import { loadSurface, renderFunctions } from "./support/surface.mjs"
+
+type Arg = { name: string; flag: string; type: string; optional: boolean; default?: unknown; defaultPath?: string; ignore?: string[]; description: string }
+type Fn = { name: string; command: string; description: string; returns: string; check: boolean; cache?: string; args: Arg[] }
+type Surface = { name: string; description: string; objects: Record<string, { description: string; constructor: Arg[]; fields: { name: string; type: string }[]; functions: Fn[] }> }
+
+let surface: Surface
+beforeAll(async () => {
+  surface = (await loadSurface()) as Surface
+}, 60_000)
+
+const main = () => {
+  const obj = surface.objects.Helloagents
+  if (!obj) throw new Error(`main object Helloagents missing; objects: ${Object.keys(surface.objects).join(", ")}`)
+  return obj
+}
+const fn = (name: string) => {
+  const found = main().functions.find((f) => f.name === name)
+  if (!found) throw new Error(`function ${name} missing`)
+  return found
+}
+
+describe("module surface (tier 2, SDK scan())", () => {
+  it("names the main object after dagger.json (helloagents → Helloagents)", () => {
+    expect(surface.name).toBe("Helloagents")
+    expect(Object.keys(surface.objects).sort()).toEqual(["Build", "Helloagents"])
+  })
+
+  it("exposes exactly the documented functions, kebab-cased on the CLI", () => {
+    expect(main().functions.map((f) => f.command)).toEqual([
+      "test",
+      "test-reports",
+      "lint",
+      "backend-image",
+      "frontend-image",
+      "build",
+      "dev",
+      "backend-test",
+      "frontend-lint",
+      "frontend-test",
+      "frontend-build",
+      "pins",
+    ])
+  })
+
+  it("takes the repository as --source, defaulting to the git root with an allowlist ignore", () => {
+    const [source, ...rest] = main().constructor
+    expect(rest).toEqual([])
+    expect(source).toMatchObject({ name: "source", type: "Directory", defaultPath: "/" })
+    const ignore = source!.ignore!
+    expect(ignore[0]).toBe("*")
+    expect(ignore.slice(1, 4)).toEqual(["!backend", "!frontend", "!.github"])
+    for (const junk of ["**/node_modules", "**/.venv", "**/dist", "**/coverage", "**/reports", "**/.git", "**/__pycache__"]) {
+      expect(ignore.indexOf(junk), junk).toBeGreaterThan(3) // re-excluded after the allowlist
+    }
+  })
+
+  it("marks test and lint as checks, and nothing else", () => {
+    expect(main().functions.filter((f) => f.check).map((f) => f.name)).toEqual(["test", "lint"])
+    for (const f of ["test", "lint"]) expect(fn(f).args.filter((a) => !a.optional)).toEqual([])
+  })
+
+  it("sets a cache policy on every function that binds services or looks things up", () => {
+    expect(fn("test").cache).toBe("session")
+    expect(fn("testReports").cache).toBe("session")
+    expect(fn("backendTest").cache).toBe("session")
+    expect(fn("dev").cache).toBe("session")
+    expect(fn("pins").cache).toBe("never")
+    for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild"]) {
+      expect(fn(pure).cache, pure).toBeUndefined()
+    }
+  })
+
+  it("has the documented flags, types, defaults and return types", () => {
+    expect(fn("build").args).toMatchObject([{ flag: "--platforms", type: "[String]", optional: true, default: ["linux/amd64", "linux/arm64"] }])
+    expect(fn("build").returns).toBe("Build")
+    for (const image of ["backendImage", "frontendImage"]) {
+      expect(fn(image).args).toMatchObject([{ flag: "--platform", type: "Platform", optional: true }])
+      expect(fn(image).returns).toBe("Container")
+    }
+    expect(fn("dev").returns).toBe("Service")
+    expect(fn("testReports").returns).toBe("Directory")
+    expect(fn("frontendBuild").returns).toBe("Directory")
+    expect(fn("backendTest").returns).toBe("Container")
+    expect(fn("test").returns).toBe("String")
+    const noArgs = ["test", "testReports", "lint", "dev", "backendTest", "frontendLint", "frontendTest", "frontendBuild", "pins"]
+    for (const name of noArgs) expect(fn(name).args, name).toEqual([])
+  })
+
+  it("exposes the Build object's per-platform images", () => {
+    const build = surface.objects.Build!
+    expect(build.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["platforms:[String]", "backend:[Container]", "frontend:[Container]"])
+  })
+
+  it("documents every function and argument with a short imperative sentence", () => {
+    for (const f of main().functions) {
+      expect(f.description, f.name).toMatch(/^[A-Z][a-z]+ /)
+      expect(f.description.length, f.name).toBeLessThanOrEqual(120)
+      for (const a of f.args) expect(a.description, `${f.name} ${a.name}`).not.toBe("")
+    }
+    expect(main().constructor[0]!.description).not.toBe("")
+  })
+
+  it("avoids argument names that collide with dagger call's own flags", () => {
+    const reserved = new Set(["output", "json", "mod", "workdir", "progress", "debug", "silent", "quiet", "verbose", "interactive", "web", "lock", "cloud"])
+    const all = [...main().constructor, ...main().functions.flatMap((f) => f.args)]
+    expect(all.filter((a) => reserved.has(a.flag.slice(2)))).toEqual([])
+  })
+
+  it("prints like `dagger functions` for the README", () => {
+    const text = renderFunctions(surface)
+    expect(text).toContain("test-reports")
+    expect(text).toContain("[--platforms=linux/amd64,linux/arm64]")
+    expect(text).toContain("[check, cache=session]")
+  })
+})
