@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    // test/e2e runs the built CLI: compile it once before any test file.
+    globalSetup: ["test/support/build.ts"],
     reporters: ["default", ["junit", { outputFile: "reports/junit.xml" }]],
     testTimeout: 20_000,
     hookTimeout: 60_000,

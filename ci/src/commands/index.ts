@@ -4,9 +4,19 @@
  */
 import type { Command } from "commander";
 import type { Io } from "../io.js";
+import { healthCheckCommand } from "./health-check.js";
+import { smokeCommand } from "./smoke.js";
+import { releasePlanCommand } from "./release-plan.js";
+import { scanGateCommand } from "./scan-gate.js";
+import { sbomCheckCommand } from "./sbom-check.js";
 
 export type CommandFactory = (io: Io) => Command;
 
 export const commands: CommandFactory[] = [
+  releasePlanCommand,
+  scanGateCommand,
+  sbomCheckCommand,
+  healthCheckCommand,
+  smokeCommand,
   // release-plan, scan-gate, sbom-check, health-check, smoke, deploy … are appended here.
 ];
