@@ -80,12 +80,18 @@ function countGoTest(output) {
   };
 }
 
+/** Plain output for logs: FORCE_COLOR (even "0") makes pytest emit colour codes, NO_COLOR turns them off everywhere. */
+function withoutColorForcing(env) {
+  const { FORCE_COLOR: _ignored, ...rest } = env;
+  return rest;
+}
+
 function run(step) {
   return new Promise((resolvePromise) => {
     let output = "";
     const child = spawn(step.cmd[0], step.cmd.slice(1), {
       cwd: join(root, step.cwd),
-      env: { ...process.env, FORCE_COLOR: "0", CI: process.env.CI ?? "true" },
+      env: { ...withoutColorForcing(process.env), NO_COLOR: "1", CI: process.env.CI ?? "true" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     const relay = (stream, sink) =>

@@ -1,21 +1,22 @@
 /**
  * Images: the apps' own Dockerfiles built per platform with `Directory.dockerBuild`, so `docker build` keeps working.
  */
-import { Container, Directory, Platform, func, object } from "@dagger.io/dagger"
+import { BuildArg, Container, Directory, Platform, func, object } from "@dagger.io/dagger"
 
 import { BACKEND, FRONTEND } from "./paths.js"
+import { App, Variant } from "./variants.js"
 
 /** Platforms built by default. */
 export const DEFAULT_PLATFORMS = ["linux/amd64", "linux/arm64"] as const
 
 /** Build the backend image from `backend/Dockerfile`. */
-export function backendImage(source: Directory, platform?: Platform): Container {
-  return source.directory(BACKEND).dockerBuild(platform ? { platform } : {})
+export function backendImage(source: Directory, platform?: Platform, buildArgs?: BuildArg[]): Container {
+  return source.directory(BACKEND).dockerBuild({ ...(platform ? { platform } : {}), ...(buildArgs ? { buildArgs } : {}) })
 }
 
 /** Build the frontend image from `frontend/Dockerfile`. */
-export function frontendImage(source: Directory, platform?: Platform): Container {
-  return source.directory(FRONTEND).dockerBuild(platform ? { platform } : {})
+export function frontendImage(source: Directory, platform?: Platform, buildArgs?: BuildArg[]): Container {
+  return source.directory(FRONTEND).dockerBuild({ ...(platform ? { platform } : {}), ...(buildArgs ? { buildArgs } : {}) })
 }
 
 /** Built images of both apps, one per platform, in the order of `platforms`. */
@@ -48,4 +49,47 @@ export async function buildAll(source: Directory, platforms: readonly string[]):
   const frontend = list.map((p) => frontendImage(source, p))
   await Promise.all([...backend, ...frontend].map((ctr) => ctr.sync()))
   return new Build([...platforms], backend, frontend)
+}
+
+/** What a release stamps into its images: Dockerfile build args and OCI labels per app. */
+export interface ReleaseStamp {
+  /** `1.2.3`, passed as the VERSION build arg. */
+  readonly version: string
+  /** Full commit, passed as the REVISION build arg. */
+  readonly revision: string
+  /** RFC 3339 time, passed as the CREATED build arg. */
+  readonly created: string
+  /** OCI labels per app, from the release plan. */
+  readonly labels: Readonly<Record<App, Readonly<Record<string, string>>>>
+}
+
+/** Build one app for one platform with the release's build args, then set every planned OCI label. */
+export function releaseImage(source: Directory, app: App, platform: string, stamp: ReleaseStamp): Container {
+  const args: BuildArg[] = [
+    { name: "VERSION", value: stamp.version },
+    { name: "REVISION", value: stamp.revision },
+    { name: "CREATED", value: stamp.created },
+  ]
+  const build = app === App.Backend ? backendImage : frontendImage
+  const built = build(source, platform as Platform, args)
+  return Object.entries(stamp.labels[app]).reduce((ctr, [name, value]) => ctr.withLabel(name, value), built)
+}
+
+/** Build every (app, platform) pair of a release, lazily; callers sync or scan them. */
+export function releaseVariants(source: Directory, platforms: readonly string[], stamp: ReleaseStamp): Variant[] {
+  if (platforms.length === 0) throw new Error("release: give at least one platform, e.g. --platforms linux/amd64")
+  return [App.Backend, App.Frontend].flatMap((image) =>
+    platforms.map((platform) => ({ image, platform, container: releaseImage(source, image, platform, stamp) })),
+  )
+}
+
+/** Build every (app, platform) pair from source without release stamps (for scan, sbom and smoke-images). */
+export function sourceVariants(source: Directory, platforms: readonly string[]): Variant[] {
+  if (platforms.length === 0) throw new Error("give at least one platform, e.g. --platforms linux/amd64")
+  return [App.Backend, App.Frontend].flatMap((image) =>
+    platforms.map((platform) => {
+      const build = image === App.Backend ? backendImage : frontendImage
+      return { image, platform, container: build(source, platform as Platform) }
+    }),
+  )
 }

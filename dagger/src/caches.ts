@@ -1,18 +1,20 @@
 /**
  * Cache volumes. Names carry the module name because volumes are shared by every module on an engine.
  */
-import { dag, CacheVolume } from "@dagger.io/dagger"
+import { dag, CacheSharingMode, CacheVolume } from "@dagger.io/dagger"
 
 /** Volume names, stable across releases so CI engines keep their caches. */
 export const CACHE_NAMES = {
   pip: "helloagents:pip",
   npm: "helloagents:npm",
+  trivyDb: "helloagents:trivy-db",
 } as const
 
 /** Where each tool keeps its download cache inside the containers. */
 export const CACHE_PATHS = {
   pip: "/root/.cache/pip",
   npm: "/root/.npm",
+  trivyDb: "/cache/trivy",
 } as const
 
 /** Return the pip download cache. */
@@ -24,3 +26,11 @@ export function pipCache(): CacheVolume {
 export function npmCache(): CacheVolume {
   return dag.cacheVolume(CACHE_NAMES.npm)
 }
+
+/** Return the Trivy vulnerability DB cache; mount it LOCKED so concurrent scans never update it at once. */
+export function trivyDbCache(): CacheVolume {
+  return dag.cacheVolume(CACHE_NAMES.trivyDb)
+}
+
+/** Sharing mode for the Trivy DB mount (Dagger's own security toolchain does the same). */
+export const TRIVY_DB_SHARING = CacheSharingMode.Locked

@@ -1,7 +1,8 @@
 /**
- * Dev stack: PostgreSQL, Redis, the backend and the frontend (nginx proxying `/api/`) as one Service.
+ * App stack: PostgreSQL, Redis, the backend and the frontend (nginx proxying `/api/`) as one Service,
+ * from the images built from source (`dev`) or from release images (`smoke-images`).
  */
-import { Directory, Service } from "@dagger.io/dagger"
+import { Container, Directory, Service } from "@dagger.io/dagger"
 
 import { backendImage, frontendImage } from "./build.js"
 import { DATABASE_URL, DB_ALIAS, REDIS_ALIAS, REDIS_URL, postgresService, redisService } from "./services.js"
@@ -13,24 +14,34 @@ export const BACKEND_PORT = 8000
 /** Port the frontend's nginx listens on. */
 export const FRONTEND_PORT = 8080
 
-/** Start the backend image against throwaway PostgreSQL and Redis, migrating on start. */
-export function backendService(source: Directory): Service {
-  return backendImage(source)
+/** Run a backend image against throwaway PostgreSQL and Redis, migrating on start. */
+export function backendServiceOf(image: Container, environment: string): Service {
+  return image
     .withServiceBinding(DB_ALIAS, postgresService())
     .withServiceBinding(REDIS_ALIAS, redisService())
     .withEnvVariable("DATABASE_URL", DATABASE_URL)
     .withEnvVariable("REDIS_URL", REDIS_URL)
-    .withEnvVariable("ENVIRONMENT", "development")
+    .withEnvVariable("ENVIRONMENT", environment)
     .withEnvVariable("RUN_MIGRATIONS", "1")
     .withExposedPort(BACKEND_PORT)
     .asService({ useEntrypoint: true })
 }
 
-/** Return the frontend image as a service whose nginx proxies `/api/` to the backend service. */
-export function devStack(source: Directory): Service {
-  return frontendImage(source)
-    .withServiceBinding(BACKEND_ALIAS, backendService(source))
+/** Serve a frontend image whose nginx proxies `/api/` to the given backend image's service. */
+export function stackOf(backend: Container, frontend: Container, environment: string): Service {
+  return frontend
+    .withServiceBinding(BACKEND_ALIAS, backendServiceOf(backend, environment))
     .withEnvVariable("BACKEND_UPSTREAM", `${BACKEND_ALIAS}:${BACKEND_PORT}`)
     .withExposedPort(FRONTEND_PORT)
     .asService({ useEntrypoint: true })
+}
+
+/** Start the backend image built from source against throwaway PostgreSQL and Redis. */
+export function backendService(source: Directory): Service {
+  return backendServiceOf(backendImage(source), "development")
+}
+
+/** Return the stack built from source as a service on 8080. */
+export function devStack(source: Directory): Service {
+  return stackOf(backendImage(source), frontendImage(source), "development")
 }

@@ -3,8 +3,9 @@
  *
  * Each pin is `repository:tag@sha256:<index digest>`. The digest is what the engine pulls; the tag is
  * for people. Digests were copied from docker-library/repo-info (the metadata the official-images
- * bot publishes for every tag) or, for actionlint, from two independent public repositories that
- * record the same digest. None was resolved against a registry from this repository's own machines.
+ * bot publishes for every tag), from Dagger's own CI (trivy), or from several independent public
+ * repositories that record the same digest (actionlint, cosign). None was resolved against a registry
+ * from this repository's own machines.
  * Refresh: `dagger call pins` resolves each tag again and prints the refs to paste below.
  */
 import { dag, Container, Platform } from "@dagger.io/dagger"
@@ -63,6 +64,30 @@ export const IMAGES = {
     digest: "sha256:b1934ee5f1c509618f2508e6eb47ee0d3520686341fec936f3b79331f9315667",
     version: "actionlint 1.7.12 with shellcheck 0.11.0",
     source: "two independent public repositories pin this digest, one records it from a measured `docker pull`",
+  },
+  /** Image scanner and SBOM generator (a gate). 0.69.4 was a malicious release (GHSA-69fq-xp46-6x23): never move to it. */
+  trivy: {
+    repository: "aquasec/trivy",
+    tag: "0.69.3",
+    digest: "sha256:bcc376de8d77cfe086a917230e818dc9f8528e3c852f7b1aff648949b6258d1c",
+    version: "Trivy 0.69.3",
+    source: "github.com/dagger/dagger@v0.21.8 toolchains/security/main.dang (Dagger's own CI pins this exact ref)",
+  },
+  /** Signs and attests published digests. */
+  cosign: {
+    repository: "ghcr.io/sigstore/cosign/cosign",
+    tag: "v2.4.3",
+    digest: "sha256:c77247c92f4dfea851c70555738226498393e34e2f9ca83cb959e51c230e4ad7",
+    version: "cosign 2.4.3 (ko-built, distroless, binary at /ko-app/cosign)",
+    source: "four unrelated public repositories pin this index digest for v2.4.3 (ghcr.io and gcr.io/projectsigstore mirrors agree)",
+  },
+  /** Throwaway OCI registry for `release --dry-run`. */
+  registry: {
+    repository: "registry",
+    tag: "2.8.1",
+    digest: "sha256:ce14a6258f37702ff3cd92232a6f5b81ace542d9f1631966999e9f7c1ee6ddba",
+    version: "distribution registry 2.8.1, Alpine",
+    source: "github.com/docker-library/repo-info@72e4be7 repos/registry/remote/2.8.1.md",
   },
 } as const satisfies Record<string, ImagePin>
 

@@ -1,11 +1,18 @@
 /**
  * HelloAgents pipeline: test, lint, build and run the platform in containers, the same way on a laptop and in CI.
  */
-import { Container, Directory, Platform, Service, argument, check, func, object } from "@dagger.io/dagger"
+import { Container, Directory, File, GitRef, Platform, Secret, Service, argument, check, dag, func, object } from "@dagger.io/dagger"
 
 import { backendTestRun, ruffCheckRun, ruffFormatRun } from "./backend.js"
-import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage } from "./build.js"
+import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage, releaseVariants, sourceVariants } from "./build.js"
 import { devStack } from "./dev.js"
+import { Environment, healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
+import { planRelease, release, stampOf } from "./release.js"
+import { sboms } from "./sbom.js"
+import { DEFAULT_SEVERITIES, Severity, runScan } from "./scan.js"
+import { signingFrom } from "./sign.js"
+import { toolkit } from "./toolkit.js"
+import { App, variantsOf } from "./variants.js"
 import { npmRun } from "./frontend.js"
 import { refreshPins } from "./images.js"
 import { actionlintRun } from "./lint.js"
@@ -14,6 +21,22 @@ import { collectReports } from "./reports.js"
 import { passed, runStages, verdict } from "./stages.js"
 
 export { Build } from "./build.js"
+export { Environment } from "./health.js"
+export { Severity } from "./scan.js"
+
+/** Registry the release publishes to when --registry is not given (`ghcr.io/<owner>`). */
+export const DEFAULT_REGISTRY = "ghcr.io/helloagents"
+
+/** Return a value that differs on every call, so tool runs are never served from a cached layer. */
+function cacheBuster(): string {
+  return new Date().toISOString()
+}
+
+/** Return the commit a contextual git ref points at, or fail saying how to give one. */
+async function revisionOf(head: GitRef | undefined): Promise<string> {
+  if (!head) throw new Error("release: no commit to release; run from the git repository or pass --head <git url>#<ref>")
+  return head.commit()
+}
 
 /** Test, lint, build and run HelloAgents (FastAPI backend, React frontend) in containers. */
 @object()
@@ -32,6 +55,7 @@ export class Helloagents {
         "!backend",
         "!frontend",
         "!.github",
+        "!ci",
         "**/node_modules",
         "**/.venv",
         "**/__pycache__",
@@ -45,6 +69,8 @@ export class Helloagents {
         "**/.nginx-run",
         "**/.git",
         "**/.DS_Store",
+        "ci/test",
+        "ci/bench",
       ],
     })
     source: Directory,
@@ -140,6 +166,139 @@ export class Helloagents {
   async frontendBuild(): Promise<Directory> {
     const ctr = await passed("frontend-build", npmRun(this.source, "build"))
     return ctr.directory(`${FRONTEND_DIR}/dist`)
+  }
+
+  /** Return the hello-ci toolkit container (run `node /opt/hello-ci/bin/hello-ci.js …`). */
+  @func()
+  toolkit(): Container {
+    return toolkit(this.source)
+  }
+
+  /** Scan every image variant with Trivy, then gate: reports, scan-summary.md and scan-gate.json, also when blocked. */
+  @func({ cache: "session" })
+  async scan(
+    /** Platforms to build and scan, comma-separated on the CLI. */
+    platforms: string[] = ["linux/amd64", "linux/arm64"],
+    /** Severities that block (default HIGH,CRITICAL). */
+    severity?: Severity[],
+    /** Ignore vulnerabilities that have no fixed version yet. */
+    ignoreUnfixed = false,
+    /** Trivy ignore file (.trivyignore.yaml with expired_at, or plain .trivyignore). */
+    ignorefile?: File,
+    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
+    dbRepository?: string,
+  ): Promise<Directory> {
+    const variants = sourceVariants(this.source, platforms)
+    const policy = { severities: severity?.length ? severity : DEFAULT_SEVERITIES, ignoreUnfixed, ...(ignorefile ? { ignorefile } : {}) }
+    const outcome = await runScan(toolkit(this.source), variants, { dbRepository, cacheBuster: cacheBuster() }, policy)
+    return outcome.reports
+  }
+
+  /** Write CycloneDX and SPDX JSON SBOMs for every image variant, each checked by hello-ci sbom-check. */
+  @func()
+  async sbom(
+    /** Platforms to build, comma-separated on the CLI. */
+    platforms: string[] = ["linux/amd64", "linux/arm64"],
+  ): Promise<Directory> {
+    return sboms(toolkit(this.source), sourceVariants(this.source, platforms))
+  }
+
+  /** Release the images: plan, test, build, scan-gate, smoke, publish, sign and attest; return the report directory. */
+  @func({ cache: "never" })
+  async release(
+    /** Version to release, vMAJOR.MINOR.PATCH[-PRERELEASE], e.g. v1.2.3. */
+    version: string,
+    /** Registry and owner the images go to: <registry>/helloagents-backend and …-frontend. */
+    registry = DEFAULT_REGISTRY,
+    /** Registry user name (with --password). */
+    username?: string,
+    /** Registry password or token, e.g. env://GHCR_TOKEN. */
+    password?: Secret,
+    /** Platforms to build and publish, comma-separated on the CLI. */
+    platforms: string[] = ["linux/amd64", "linux/arm64"],
+    /** Publish to a throwaway registry service instead, then check every index lists every platform. */
+    dryRun = false,
+    /** Skip the test stages (they normally run before the build). */
+    skipTests = false,
+    /** Skip the smoke test of the release images run as services. */
+    skipSmoke = false,
+    /** Severities that block the release (default HIGH,CRITICAL). */
+    severity?: Severity[],
+    /** Ignore vulnerabilities that have no fixed version yet. */
+    ignoreUnfixed = false,
+    /** Trivy ignore file (.trivyignore.yaml with expired_at, or plain .trivyignore). */
+    ignorefile?: File,
+    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
+    dbRepository?: string,
+    /** Cosign private key for key-based signing, e.g. env://COSIGN_KEY. */
+    cosignKey?: Secret,
+    /** Password of the cosign key, e.g. env://COSIGN_PASSWORD. */
+    cosignPassword?: Secret,
+    /** GitHub OIDC request URL for keyless signing: env://ACTIONS_ID_TOKEN_REQUEST_URL. */
+    oidcRequestUrl?: Secret,
+    /** GitHub OIDC request token for keyless signing: env://ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
+    oidcRequestToken?: Secret,
+    /** Commit to release; defaults to HEAD of the repository dagger runs in. */
+    @argument({ defaultPath: "/" }) head?: GitRef,
+  ): Promise<Directory> {
+    const signing = signingFrom({ key: cosignKey, keyPassword: cosignPassword, oidcRequestUrl, oidcRequestToken })
+    const policy = { severities: severity?.length ? severity : DEFAULT_SEVERITIES, ignoreUnfixed, ...(ignorefile ? { ignorefile } : {}) }
+    return release({
+      source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, username, password,
+      platforms: platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS], dryRun, skipTests, skipSmoke, policy, dbRepository,
+      signing, runTests: () => this.test(), cacheBuster: cacheBuster(),
+    })
+  }
+
+  /** Plan and build every release image with its labels, pushing nothing (the release path, as a check). */
+  @func()
+  @check()
+  async releaseDryRun(
+    /** Commit to plan for; defaults to HEAD of the repository dagger runs in. */
+    @argument({ defaultPath: "/" }) head?: GitRef,
+  ): Promise<string> {
+    const req = { toolkit: toolkit(this.source), version: "v0.0.0-dryrun", revision: await revisionOf(head), registry: DEFAULT_REGISTRY, dryRun: false, cacheBuster: cacheBuster() }
+    const plan = await planRelease(req)
+    const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan))
+    await Promise.all(variants.map((v) => v.container.sync()))
+    return `release dry run: built ${variants.length} images (${plan.tags.join(", ")}), pushed nothing`
+  }
+
+  /** Check an environment's health endpoints, or ad-hoc URLs; fail on a failed check, with the report. */
+  @func({ cache: "never" })
+  async healthCheck(
+    /** URLs to check ad hoc (status 200 within the budget), instead of --env. */
+    url?: string[],
+    /** Environment whose checks to run (ci/config/environments.yaml), instead of --url. */
+    env?: Environment,
+  ): Promise<string> {
+    const run = await verdictRun(toolkit(this.source), healthArgs(url ?? [], env), cacheBuster())
+    return verdictOrThrow("health-check", run)
+  }
+
+  /** Run the platform smoke suite against a deployed console URL; fail with the report. */
+  @func({ cache: "never" })
+  async smoke(
+    /** Base URL of the console, e.g. https://staging.helloagents.example. */
+    url: string,
+    /** Also create, read and delete a uniquely named agent (never against production by default). */
+    write = false,
+  ): Promise<string> {
+    const run = await verdictRun(toolkit(this.source), ["smoke", "--url", url, ...(write ? ["--write"] : [])], cacheBuster())
+    return verdictOrThrow("smoke", run)
+  }
+
+  /** Start the freshly built images (backend, PostgreSQL, Redis, frontend) as services and smoke-test them with writes. */
+  @func({ cache: "session" })
+  async smokeImages(
+    /** Platform of the images to run; defaults to the engine's. */
+    platform?: Platform,
+  ): Promise<string> {
+    const variants = sourceVariants(this.source, [platform ?? String(await dag.defaultPlatform())])
+    const [backend] = variantsOf(variants, App.Backend)
+    const [frontend] = variantsOf(variants, App.Frontend)
+    const run = await smokeStack(toolkit(this.source), backend!.container, frontend!.container, cacheBuster())
+    return verdictOrThrow("smoke-images", run)
   }
 
   /** Resolve every image tag again and print the pins to paste into dagger/src/images.ts. */

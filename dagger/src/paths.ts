@@ -8,3 +8,9 @@ export const FRONTEND = "frontend"
 export const BACKEND_DIR = "/src/backend"
 /** Frontend working directory inside containers. */
 export const FRONTEND_DIR = "/src/frontend"
+/** hello-ci toolkit folder in the repository. */
+export const CI = "ci"
+/** Where the built hello-ci toolkit lives inside its container. */
+export const TOOLKIT_DIR = "/opt/hello-ci"
+/** Scratch directory toolkit and scanner containers write their reports to. */
+export const OUT_DIR = "/out"

@@ -1,7 +1,7 @@
 /**
  * Sidecar services for tests and the dev stack: PostgreSQL and Redis, bound by alias.
  */
-import { Service } from "@dagger.io/dagger"
+import { Service, dag } from "@dagger.io/dagger"
 
 import { base } from "./images.js"
 
@@ -35,5 +35,21 @@ export function postgresService(): Service {
 export function redisService(): Service {
   return base("redis")
     .withExposedPort(6379)
+    .asService({ useEntrypoint: true })
+}
+
+/** Port the throwaway registry listens on. */
+export const REGISTRY_PORT = 5000
+/** Host dry-run images are published to; a localhost registry is spoken to over plain HTTP by the engine. */
+export const DRY_RUN_REGISTRY_HOST = "localhost"
+
+/**
+ * Start a throwaway OCI registry for `release --dry-run`. Its storage is a cache volume unique to the run
+ * (`runId`), so the pushed images survive the service being restarted between the pushes and the check.
+ */
+export function registryService(runId: string): Service {
+  return base("registry")
+    .withMountedCache("/var/lib/registry", dag.cacheVolume(`helloagents:dry-run-registry-${runId}`))
+    .withExposedPort(REGISTRY_PORT)
     .asService({ useEntrypoint: true })
 }

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest"
 import { IMAGES, imageRef, type ImageName } from "../../dagger/src/images.ts"
 import { allFromAddresses } from "./support/chains.ts"
 import { useFakeEngine } from "./support/module.ts"
+import { gitRefArg, installReleaseFakes, secret } from "./support/release-fakes.ts"
 
 const h = useFakeEngine()
 const SRC = join(import.meta.dirname, "../../dagger/src")
@@ -21,9 +22,15 @@ async function everyImageUsed(): Promise<string[]> {
     (m) => m.testReports().sync(),
     (m) => m.build(),
     (m) => m.dev().id(),
+    (m) => m.toolkit().id(),
+    (m) => m.smokeImages(),
+    // a key-signed release (trivy, cosign) and a dry run (the throwaway registry)
+    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, ["linux/amd64"], false, true, false, undefined, false, undefined, undefined, secret("k", "fake-key"), undefined, undefined, undefined, gitRefArg(h.engine)),
+    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, ["linux/amd64"], true, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine)),
   ]
   for (const call of calls) {
     h.engine.reset()
+    installReleaseFakes(h.engine)
     await h.run(call)
     for (const a of allFromAddresses(h.engine)) addresses.add(a)
   }

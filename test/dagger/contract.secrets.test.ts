@@ -11,7 +11,7 @@ const CREDENTIAL_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|API_KEY|PRIVATE_KEY|CREDEN
 const ALLOWED = new Map([["POSTGRES_PASSWORD", THROWAWAY_DB_PASSWORD]])
 
 describe("secrets", () => {
-  it.each(["test", "lint", "testReports", "build", "dev"] as const)("%s puts no secret plaintext in env, args or files", async (name) => {
+  it.each(["test", "lint", "testReports", "build", "dev", "toolkit", "sbom", "smokeImages"] as const)("%s puts no secret plaintext in env, args or files", async (name) => {
     await h.run(async (m) => {
       const result = (m[name] as () => unknown)()
       const value = await result

@@ -42,6 +42,14 @@ describe("module surface (tier 2, SDK scan())", () => {
       "frontend-lint",
       "frontend-test",
       "frontend-build",
+      "toolkit",
+      "scan",
+      "sbom",
+      "release",
+      "release-dry-run",
+      "health-check",
+      "smoke",
+      "smoke-images",
       "pins",
     ])
   })
@@ -52,15 +60,15 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(source).toMatchObject({ name: "source", type: "Directory", defaultPath: "/" })
     const ignore = source!.ignore!
     expect(ignore[0]).toBe("*")
-    expect(ignore.slice(1, 4)).toEqual(["!backend", "!frontend", "!.github"])
-    for (const junk of ["**/node_modules", "**/.venv", "**/dist", "**/coverage", "**/reports", "**/.git", "**/__pycache__"]) {
-      expect(ignore.indexOf(junk), junk).toBeGreaterThan(3) // re-excluded after the allowlist
+    expect(ignore.slice(1, 5)).toEqual(["!backend", "!frontend", "!.github", "!ci"])
+    for (const junk of ["**/node_modules", "**/.venv", "**/dist", "**/coverage", "**/reports", "**/.git", "**/__pycache__", "ci/test", "ci/bench"]) {
+      expect(ignore.indexOf(junk), junk).toBeGreaterThan(4) // re-excluded after the allowlist
     }
   })
 
-  it("marks test and lint as checks, and nothing else", () => {
-    expect(main().functions.filter((f) => f.check).map((f) => f.name)).toEqual(["test", "lint"])
-    for (const f of ["test", "lint"]) expect(fn(f).args.filter((a) => !a.optional)).toEqual([])
+  it("marks test, lint and releaseDryRun as checks, and nothing else; checks take no required argument", () => {
+    expect(main().functions.filter((f) => f.check).map((f) => f.name)).toEqual(["test", "lint", "releaseDryRun"])
+    for (const f of ["test", "lint", "releaseDryRun"]) expect(fn(f).args.filter((a) => !a.optional)).toEqual([])
   })
 
   it("sets a cache policy on every function that binds services or looks things up", () => {
@@ -69,7 +77,9 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("backendTest").cache).toBe("session")
     expect(fn("dev").cache).toBe("session")
     expect(fn("pins").cache).toBe("never")
-    for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild"]) {
+    for (const sideEffect of ["release", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
+    for (const fresh of ["scan", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
+    for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun"]) {
       expect(fn(pure).cache, pure).toBeUndefined()
     }
   })
@@ -89,6 +99,55 @@ describe("module surface (tier 2, SDK scan())", () => {
     const noArgs = ["test", "testReports", "lint", "dev", "backendTest", "frontendLint", "frontendTest", "frontendBuild", "pins"]
     for (const name of noArgs) expect(fn(name).args, name).toEqual([])
   })
+
+  it("takes exactly the documented release flags", () => {
+    const flags = fn("release").args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}${a.default !== undefined ? `=${JSON.stringify(a.default)}` : ""}`)
+    expect(flags).toEqual([
+      "--version:String",
+      '--registry:String?="ghcr.io/helloagents"',
+      "--username:String?",
+      "--password:Secret?",
+      '--platforms:[String]?=["linux/amd64","linux/arm64"]',
+      "--dry-run:Boolean?=false",
+      "--skip-tests:Boolean?=false",
+      "--skip-smoke:Boolean?=false",
+      "--severity:[Severity]?",
+      "--ignore-unfixed:Boolean?=false",
+      "--ignorefile:File?",
+      "--db-repository:String?",
+      "--cosign-key:Secret?",
+      "--cosign-password:Secret?",
+      "--oidc-request-url:Secret?",
+      "--oidc-request-token:Secret?",
+      "--head:GitRef?",
+    ])
+    expect(fn("release").args.at(-1)).toMatchObject({ name: "head", defaultPath: "/" })
+    expect(fn("release").returns).toBe("Directory")
+    // every credential is a Secret, never a string
+    for (const a of fn("release").args.filter((x) => /password|key|token|url$/i.test(x.name) && x.name !== "url")) expect(a.type, a.name).toBe("Secret")
+  })
+
+  it("has the documented flags for scan, sbom, toolkit, health-check, smoke and smoke-images", () => {
+    const flags = (name: string) => fn(name).args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}`)
+    expect(flags("toolkit")).toEqual([])
+    expect(fn("toolkit").returns).toBe("Container")
+    expect(flags("scan")).toEqual(["--platforms:[String]?", "--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
+    expect(fn("scan").returns).toBe("Directory")
+    expect(flags("sbom")).toEqual(["--platforms:[String]?"])
+    expect(fn("sbom").returns).toBe("Directory")
+    expect(flags("healthCheck")).toEqual(["--url:[String]?", "--env:Environment?"])
+    expect(flags("smoke")).toEqual(["--url:String", "--write:Boolean?"])
+    expect(flags("smokeImages")).toEqual(["--platform:Platform?"])
+    for (const f of ["healthCheck", "smoke", "smokeImages"]) expect(fn(f).returns, f).toBe("String")
+  })
+
+  it("declares the closed sets as enums", async () => {
+    const mod = (await import("./support/surface.mjs")).scanModule
+    const scanned = (await mod()) as { enums: Record<string, { values: Record<string, { value: string }> }> }
+    expect(Object.keys(scanned.enums).sort()).toEqual(["Environment", "Severity"])
+    expect(Object.values(scanned.enums.Severity!.values).map((v) => v.value)).toEqual(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"])
+    expect(Object.values(scanned.enums.Environment!.values).map((v) => v.value)).toEqual(["staging", "production"])
+  }, 60_000)
 
   it("exposes the Build object's per-platform images", () => {
     const build = surface.objects.Build!

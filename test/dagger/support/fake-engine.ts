@@ -46,6 +46,9 @@ export interface ExecFailure {
 /** Return a value for a leaf, or undefined to fall back to the defaults. */
 export type LeafHandler = (chain: Chain, leaf: Op) => unknown
 
+/** Commit every contextual GitRef resolves to. */
+export const FAKE_COMMIT = "0123456789abcdef0123456789abcdef01234567"
+
 /** Synthetic root op standing for a Directory handed to the module by the runtime. */
 export const ARG_ROOT = "<arg>"
 
@@ -288,6 +291,21 @@ export class FakeEngine {
         return leaf.args.path ?? ""
       case "version":
         return "v0.21.9"
+      case "commit":
+        return FAKE_COMMIT
+      case "start":
+      case "stop":
+        return this.idFor(chain)
+      case "plaintext": {
+        const set = [...chain].reverse().find((op) => op.field === "setSecret")
+        if (!set) throw new Error("plaintext of a secret the module did not set")
+        return String(set.args.plaintext)
+      }
+      case "publish": {
+        const address = String(leaf.args.address)
+        const digest = createHash("sha256").update(address.split(":").slice(0, -1).join(":")).digest("hex")
+        return `${address}@sha256:${digest}`
+      }
       default:
         throw new Error(`no canned value for leaf ${leaf.field}`)
     }

@@ -1,0 +1,163 @@
+/**
+ * Release: plan → test → build every platform → scan gate → smoke → SBOMs → publish every tag with all
+ * platform variants → sign and attest the digests → a report directory. Nothing is pushed before every gate passed.
+ */
+import { Container, Directory, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
+
+import { ReleaseStamp, releaseVariants } from "./build.js"
+import { ReleasePlan, parseReleasePlan } from "./decisions.js"
+import { smokeStack, verdictOrThrow } from "./health.js"
+import { PublishTarget, PublishedImage, assertPlatforms, indexPlatforms, publishImage, registryHost } from "./publish.js"
+import { ReleaseOutcome, releaseReport } from "./release-report.js"
+import { SbomFormat, sbomFileName, sboms } from "./sbom.js"
+import { GatePolicy, ScanOutcome, runScan } from "./scan.js"
+import { DRY_RUN_REGISTRY_HOST, REGISTRY_PORT, registryService } from "./services.js"
+import { Signing, SigningMode, cosign, dockerConfigSecret, signDigest } from "./sign.js"
+import { helloCi } from "./toolkit.js"
+import { App, Variant, appOf, variantsOf } from "./variants.js"
+
+/** Everything one release needs, already validated. */
+export interface ReleaseRequest {
+  readonly source: Directory
+  readonly toolkit: Container
+  readonly version: string
+  readonly revision: string
+  /** `ghcr.io/<owner>`: images are `<registry>/helloagents-backend` and `…-frontend`. */
+  readonly registry: string
+  readonly username?: string
+  readonly password?: Secret
+  readonly platforms: readonly string[]
+  readonly dryRun: boolean
+  readonly skipTests: boolean
+  readonly skipSmoke: boolean
+  readonly policy: GatePolicy
+  readonly dbRepository?: string
+  readonly signing: Signing
+  /** Run the test stages; throws when one fails. */
+  readonly runTests: () => Promise<unknown>
+  /** Changes every run so no gate, plan or signature is served from a cached layer. */
+  readonly cacheBuster: string
+}
+
+/** What the checks before publishing produced. */
+export interface Prepared {
+  readonly variants: Variant[]
+  readonly scan: ScanOutcome
+  readonly smoke: string
+  readonly sbomDir: Directory
+}
+
+/** Return where images are pushed: the dry run swaps the registry host for the throwaway registry. */
+export function publishRegistry(req: Pick<ReleaseRequest, "registry" | "dryRun">): string {
+  if (!req.dryRun) return req.registry
+  const path = req.registry.split("/").slice(1).join("/")
+  return [`${DRY_RUN_REGISTRY_HOST}:${REGISTRY_PORT}`, path].filter((p) => p !== "").join("/")
+}
+
+/** Ask the toolkit for the version, tags and OCI labels of both images. */
+export async function planRelease(
+  req: Pick<ReleaseRequest, "toolkit" | "version" | "revision" | "registry" | "dryRun" | "cacheBuster">,
+): Promise<ReleasePlan> {
+  const images = [App.Backend, App.Frontend].flatMap((app) => ["--image", `${publishRegistry(req)}/${app}`])
+  const run = req.toolkit
+    .withEnvVariable("CACHE_BUSTER", req.cacheBuster)
+    .withExec(helloCi("release-plan", "--version", req.version, "--sha", req.revision, ...images, "--licenses", "Apache-2.0", "--json"), {
+      expect: ReturnType.Any,
+    })
+  const code = await run.exitCode()
+  if (code !== 0) throw new Error(`release-plan rejected the input (exit ${code}): ${(await run.stderr()).trim()}`)
+  return parseReleasePlan(await run.stdout())
+}
+
+/** Turn the plan into build args and per-app labels. */
+export function stampOf(plan: ReleasePlan): ReleaseStamp {
+  const labels = Object.fromEntries(plan.images.map((img) => [appOf(img.name), img.labels])) as ReleaseStamp["labels"]
+  return { version: plan.version, revision: plan.revision, created: plan.created, labels }
+}
+
+/** Explain a blocked gate and where its reports are; nothing was published. */
+export function gateMessage(scan: ScanOutcome, platforms: readonly string[]): string {
+  const counts = Object.entries(scan.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(", ")
+  return [
+    `release blocked by the scan gate: ${scan.blocking} blocking finding(s) (all findings: ${counts || "none"}). Nothing was published.`,
+    `Get the reports (JSON, SARIF, table, scan-summary.md): dagger call scan --platforms ${platforms.join(",")} export --path release/scan`,
+  ].join("\n")
+}
+
+/** Run the release images as a stack (backend, PostgreSQL, Redis, frontend) on the engine's platform and smoke-test it. */
+export async function smokeGate(req: ReleaseRequest, variants: readonly Variant[]): Promise<string> {
+  const host = String(await dag.defaultPlatform())
+  const pick = (app: App) => variantsOf(variants, app).find((v) => v.platform === host) ?? variantsOf(variants, app)[0]!
+  const backend = pick(App.Backend)
+  const run = await smokeStack(req.toolkit, backend.container, pick(App.Frontend).container, req.cacheBuster)
+  verdictOrThrow(`smoke of the release images (${backend.platform})`, run)
+  return run.report
+}
+
+/** Test, build, scan-gate, smoke and SBOM-check; throw at the first gate that fails, before anything is pushed. */
+export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Promise<Prepared> {
+  if (!req.skipTests) await req.runTests()
+  const variants = releaseVariants(req.source, req.platforms, stampOf(plan))
+  await Promise.all(variants.map((v) => v.container.sync()))
+  const scan = await runScan(req.toolkit, variants, { dbRepository: req.dbRepository, cacheBuster: req.cacheBuster }, req.policy)
+  if (scan.decision === "block") throw new Error(gateMessage(scan, req.platforms))
+  const smoke = req.skipSmoke ? "skipped (--skip-smoke)" : await smokeGate(req, variants)
+  const sbomDir = await sboms(req.toolkit, variants)
+  return { variants, scan, smoke, sbomDir }
+}
+
+/** Sign every published index digest and attest its CycloneDX SBOMs (one per platform). */
+export async function signAll(req: ReleaseRequest, published: readonly PublishedImage[], prepared: Prepared): Promise<boolean> {
+  if (req.signing.mode === SigningMode.None) return false
+  const auth = req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
+  const ctr = cosign(req.signing, auth ? await dockerConfigSecret(auth) : undefined, req.cacheBuster)
+  for (const image of published) {
+    const names = variantsOf(prepared.variants, appOf(image.name)).map((v) => sbomFileName(v, SbomFormat.CycloneDx))
+    const files = names.map((name) => ({ name, file: prepared.sbomDir.file(name) }))
+    await signDigest(ctr, req.signing, `${image.name}@${image.digest}`, files)
+  }
+  return true
+}
+
+/** Read each pushed index back from the throwaway registry and require every platform; return digests per platform. */
+export async function verifyDryRun(req: ReleaseRequest, registry: Service, published: readonly PublishedImage[]): Promise<Record<string, Record<string, string>>> {
+  const out: Record<string, Record<string, string>> = {}
+  for (const image of published) {
+    const repository = image.name.split("/").slice(1).join("/")
+    const found = await indexPlatforms(req.toolkit, registry, repository, image.digest)
+    assertPlatforms(image.name, found, req.platforms)
+    out[image.name] = found
+  }
+  return out
+}
+
+/** Validate credentials, then publish both images (to the throwaway registry on a dry run), verify and sign. */
+export async function shipRelease(req: ReleaseRequest, plan: ReleasePlan, prepared: Prepared): Promise<Omit<ReleaseOutcome, "plan" | "prepared">> {
+  const registry = req.dryRun ? registryService(req.cacheBuster) : undefined
+  const auth = req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
+  const target: PublishTarget = registry ? { registryService: registry } : auth ? { auth } : {}
+  if (registry) await registry.start()
+  try {
+    const publishOne = (img: ReleasePlan["images"][number]) => publishImage(img, variantsOf(prepared.variants, appOf(img.name)), target)
+    const published = await Promise.all(plan.images.map(publishOne))
+    const platformDigests = registry ? await verifyDryRun(req, registry, published) : {}
+    const signed = req.dryRun ? false : await signAll(req, published, prepared)
+    return { published, platformDigests, signed, dryRun: req.dryRun, signing: req.dryRun ? SigningMode.None : req.signing.mode }
+  } finally {
+    if (registry) await registry.stop()
+  }
+}
+
+/** Fail fast on half-given credentials, before any test or build runs. */
+export function checkCredentials(req: Pick<ReleaseRequest, "username" | "password">): void {
+  if ((req.username === undefined) !== (req.password === undefined)) throw new Error("release: give --username and --password together")
+}
+
+/** Run the whole release and return its report directory. */
+export async function release(req: ReleaseRequest): Promise<Directory> {
+  checkCredentials(req)
+  const plan = await planRelease(req)
+  const prepared = await prepareRelease(req, plan)
+  const shipped = await shipRelease(req, plan, prepared)
+  return releaseReport({ plan, prepared, ...shipped })
+}

@@ -1,0 +1,66 @@
+/**
+ * The hello-ci toolkit container: every decision (tags, scan gate, SBOM check, health, smoke) runs here.
+ */
+import { Container, Directory } from "@dagger.io/dagger"
+
+import { CACHE_PATHS, npmCache } from "./caches.js"
+import { base } from "./images.js"
+import { CI, TOOLKIT_DIR } from "./paths.js"
+
+/** Files that define the toolkit's dependency layers. */
+export const TOOLKIT_MANIFESTS = ["package.json", "package-lock.json"] as const
+
+/** Command prefix that runs the CLI; the image has no entrypoint to hide it. */
+export const HELLO_CI = ["node", `${TOOLKIT_DIR}/bin/hello-ci.js`] as const
+
+/** What the runtime container keeps from the build: code, environments config, SBOM JSON schemas (read at run time), no sources, no dev dependencies. */
+export const TOOLKIT_RUNTIME_PATHS = ["bin", "dist", "config", "schemas", "package.json"] as const
+
+/** Start a Node container with only ci/'s manifests copied in, ready for `npm ci`. */
+function manifestsOnly(source: Directory): Container {
+  let ctr = base("node")
+    .withEnvVariable("CI", "true")
+    .withEnvVariable("NPM_CONFIG_UPDATE_NOTIFIER", "false")
+    .withEnvVariable("NPM_CONFIG_FUND", "false")
+    .withWorkdir(TOOLKIT_DIR)
+  for (const file of TOOLKIT_MANIFESTS) {
+    ctr = ctr.withFile(`${TOOLKIT_DIR}/${file}`, source.file(`${CI}/${file}`))
+  }
+  return ctr.withMountedCache(CACHE_PATHS.npm, npmCache())
+}
+
+/** Compile ci/ with its dev dependencies (tsc) and return the build tree. */
+export function toolkitBuild(source: Directory): Directory {
+  return manifestsOnly(source)
+    .withExec(["npm", "ci", "--no-audit"])
+    .withDirectory(TOOLKIT_DIR, source.directory(CI), { exclude: ["node_modules", "dist"] })
+    .withExec(["npm", "run", "build"])
+    .directory(TOOLKIT_DIR)
+}
+
+/** Install ci/'s production dependencies only; keyed on the lockfile alone. */
+export function toolkitProdModules(source: Directory): Directory {
+  return manifestsOnly(source)
+    .withExec(["npm", "ci", "--omit=dev", "--no-audit"])
+    .directory(`${TOOLKIT_DIR}/node_modules`)
+}
+
+/** Return the hello-ci runtime container: built dist, config and production node_modules, no entrypoint. */
+export function toolkit(source: Directory): Container {
+  const built = toolkitBuild(source)
+  let ctr = base("node").withEnvVariable("NO_COLOR", "1").withWorkdir(TOOLKIT_DIR)
+  for (const path of TOOLKIT_RUNTIME_PATHS) {
+    ctr = path === "package.json"
+      ? ctr.withFile(`${TOOLKIT_DIR}/${path}`, built.file(path))
+      : ctr.withDirectory(`${TOOLKIT_DIR}/${path}`, built.directory(path))
+  }
+  return ctr
+    .withDirectory(`${TOOLKIT_DIR}/node_modules`, toolkitProdModules(source))
+    .withEntrypoint([])
+    .withWorkdir("/work")
+}
+
+/** Return the full `hello-ci …` command line for an exec. */
+export function helloCi(...args: string[]): string[] {
+  return [...HELLO_CI, ...args]
+}

@@ -1,0 +1,76 @@
+// Canned toolkit answers for release contract tests: a release plan built from the exec's own flags, a scan
+// verdict (pass or block), and the index a throwaway registry would return after a push.
+import { Context, GitRef, Secret, dag } from "@dagger.io/dagger"
+
+import type { Chain, FakeEngine, Op } from "./fake-engine.ts"
+
+/** The args of the last exec in a chain. */
+export function lastExec(chain: Chain): string[] {
+  const op = [...chain].reverse().find((o) => o.field === "withExec")
+  return op ? (op.args.args as string[]) : []
+}
+
+/** Values of a repeated flag in an argv. */
+function flagValues(argv: readonly string[], flag: string): string[] {
+  return argv.flatMap((a, i) => (a === flag && argv[i + 1] ? [argv[i + 1]!] : []))
+}
+
+/** A plan shaped like `hello-ci release-plan --json` for the images and version in the argv. */
+export function planFor(argv: readonly string[]): object {
+  const version = (flagValues(argv, "--version")[0] ?? "v1.2.3").replace(/^v/, "")
+  const sha = flagValues(argv, "--sha")[0] ?? ""
+  const [major, minor] = version.split(".")
+  const pre = version.includes("-")
+  const tags = pre ? [version, `sha-${sha.slice(0, 7)}`] : [version, `${major}.${minor}`, major, "latest", `sha-${sha.slice(0, 7)}`]
+  const images = flagValues(argv, "--image").map((name) => ({
+    name,
+    title: name.slice(name.lastIndexOf("/") + 1),
+    references: tags.map((t) => `${name}:${t}`),
+    labels: { "org.opencontainers.image.title": name.slice(name.lastIndexOf("/") + 1), "org.opencontainers.image.version": version, "org.opencontainers.image.revision": sha },
+  }))
+  return { schema: "hello-ci/release-plan@1", input: `v${version}`, version, major: 1, minor: 2, patch: 3, prerelease: pre, revision: sha, created: "2026-01-31T12:00:00Z", tags, latest: !pre, reasons: [], images }
+}
+
+/** A scan-gate verdict with `blocking` blocking findings. */
+export function verdictFor(blocking: number): object {
+  const finding = { kind: "vulnerability", id: "CVE-2026-0001", severity: "CRITICAL", report: "r", artifact: "a", target: "t" }
+  return {
+    schema: "hello-ci/scan-verdict@1",
+    decision: blocking > 0 ? "block" : "pass",
+    reason: blocking > 0 ? `${blocking} blocking` : "no blocking findings",
+    policy: { severities: ["HIGH", "CRITICAL"], ignoreUnfixed: false, evaluatedAt: "2026-01-31T12:00:00Z" },
+    counts: { CRITICAL: blocking, HIGH: 0, MEDIUM: 4, LOW: 9, UNKNOWN: 0 },
+    reports: [],
+    blocking: Array.from({ length: blocking }, () => finding),
+    ignored: [],
+    expiredIgnores: [],
+  }
+}
+
+/** Install the toolkit answers: plan, verdict (blocking when `block` > 0; the gate exec then exits 1), pushed index. */
+export function installReleaseFakes(engine: FakeEngine, opts: { block?: number; indexPlatforms?: string[] } = {}): void {
+  const blocking = opts.block ?? 0
+  const platforms = opts.indexPlatforms ?? ["linux/amd64", "linux/arm64"]
+  if (blocking > 0) engine.failExec({ matches: (a) => a.includes("scan-gate"), exitCode: 1 })
+  engine.onLeaf((chain: Chain, leaf: Op) => {
+    const argv = lastExec(chain)
+    if (leaf.field === "stdout" && argv.includes("release-plan")) return JSON.stringify(planFor(argv))
+    if (leaf.field === "stdout" && argv.includes("--input-type=module")) {
+      const manifests = platforms.map((p, i) => ({ digest: `sha256:${String(i).repeat(64)}`, platform: { os: p.split("/")[0], architecture: p.split("/")[1] } }))
+      return JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests })
+    }
+    const last = chain.at(-1)
+    if (leaf.field === "contents" && last?.field === "file" && last.args.path === "/out/scan-gate.json") return JSON.stringify(verdictFor(blocking))
+    return undefined
+  })
+}
+
+/** A contextual GitRef argument, built the way the module runtime builds arguments. */
+export function gitRefArg(engine: FakeEngine): GitRef {
+  return new GitRef(new Context().selectNode(engine.argument("head"), "GitRef"))
+}
+
+/** A Secret created in the session, as `--password env://X` would arrive (only call inside a session). */
+export function secret(name: string, plaintext: string): Secret {
+  return dag.setSecret(name, plaintext)
+}
