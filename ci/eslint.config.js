@@ -11,6 +11,6 @@ export default tseslint.config(
       "no-console": "error",
     },
   },
-  { files: ["bin/**"], languageOptions: { globals: { process: "readonly" } } },
+  { files: ["bin/**", "test/**/*.mjs"], languageOptions: { globals: { process: "readonly" } } },
   { files: ["src/cli.ts", "src/output.ts", "test/**", "bin/**", "**/*.test.ts"], rules: { "no-console": "off" } },
 );

@@ -1,3 +1,5 @@
+// Wrapper module for the test cluster (../cluster.sh): the `tool` lines build kube-apiserver, kube-controller-manager and
+// kube-scheduler of k8s.io/kubernetes v1.33.13; cmd/etcd is the fallback etcd; clustertest/ is the cluster suite.
 module github.com/helloagents/helloagents/ci/test/k8s/build
 
 go 1.24.0

@@ -1,0 +1,48 @@
+/** Small zod building blocks shared by flags and config files: durations, percentile budgets, conditions, URLs. */
+import { z } from "zod";
+import { parseDuration, parsePercentileBudget } from "../core/config/duration.js";
+import { ConditionSyntaxError, parseCondition } from "../core/health/condition.js";
+
+export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    ctx.issues.push({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a duration (e.g. 250ms, 5s, 2m)` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const positiveDurationSchema = durationSchema.refine((ms) => ms > 0, { message: "must be greater than zero" });
+
+export const percentileBudgetSchema = z.string().transform((value, ctx) => {
+  const budget = parsePercentileBudget(value);
+  if (!budget) {
+    ctx.issues.push({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a percentile budget (e.g. "p95 < 300ms")` });
+    return z.NEVER;
+  }
+  return budget;
+});
+
+export const conditionSchema = z.string().transform((value, ctx) => {
+  try {
+    return parseCondition(value);
+  } catch (error) {
+    if (!(error instanceof ConditionSyntaxError)) throw error;
+    ctx.issues.push({ code: "custom", input: value, message: error.message });
+    return z.NEVER;
+  }
+});
+
+export const httpUrlSchema = z
+  .string()
+  .refine((value) => URL.canParse(value) && ["http:", "https:"].includes(new URL(value).protocol), { message: "must be an http:// or https:// URL" });
+
+export const tlsPolicySchema = z
+  .object({
+    warnDays: z.number().nonnegative(),
+    failDays: z.number().nonnegative(),
+  })
+  .strict()
+  .refine((p) => p.warnDays >= p.failDays, { message: "warnDays must be at least failDays" });
+
+export const countSchema = z.coerce.number().int().positive();
