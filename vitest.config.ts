@@ -1,10 +1,13 @@
 import { defineConfig } from "vitest/config";
 
-// Root harness: engine-free proof of the Dagger module (test/dagger) and the platform end-to-end (test/e2e).
+// Root harness: the platform end-to-end check (test/e2e) and repository rules (test/repo). The engine-free proof of
+// the Dagger module has its own config (test/dagger/vitest.config.ts). `--outputFile.junit=…` overrides the path.
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    reporters: ["default", ["junit", { outputFile: "reports/root-junit.xml" }]],
+    exclude: ["test/dagger/**", "**/node_modules/**"],
+    reporters: ["default", "junit"],
+    outputFile: { junit: "reports/root-junit.xml" },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     fileParallelism: false,
