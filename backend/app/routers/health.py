@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -53,27 +54,30 @@ async def health(request: Request) -> HealthResponse:
     return health_response(request.app.state.settings, [result])
 
 
-@router.get("/health/db", response_class=HealthResponse, summary="PostgreSQL connectivity")
-async def health_db(request: Request) -> HealthResponse:
+async def dependency_health(
+    request: Request, name: str, probe: Callable[[], object]
+) -> HealthResponse:
+    """Run one dependency probe within the configured deadline and answer in the health format."""
     settings: Settings = request.app.state.settings
     result = await run_check(
-        "postgres:connection",
+        name,
         "datastore",
-        postgres_probe(request.app.state.engine),
+        probe,
         deadline_s=settings.health_check_timeout,
         warn_ms=settings.health_warn_ms,
     )
     return health_response(settings, [result])
+
+
+@router.get("/health/db", response_class=HealthResponse, summary="PostgreSQL connectivity")
+async def health_db(request: Request) -> HealthResponse:
+    return await dependency_health(
+        request, "postgres:connection", postgres_probe(request.app.state.engine)
+    )
 
 
 @router.get("/health/cache", response_class=HealthResponse, summary="Redis connectivity")
 async def health_cache(request: Request) -> HealthResponse:
-    settings: Settings = request.app.state.settings
-    result = await run_check(
-        "redis:connection",
-        "datastore",
-        redis_probe(request.app.state.redis),
-        deadline_s=settings.health_check_timeout,
-        warn_ms=settings.health_warn_ms,
+    return await dependency_health(
+        request, "redis:connection", redis_probe(request.app.state.redis)
     )
-    return health_response(settings, [result])
