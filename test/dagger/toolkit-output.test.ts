@@ -2,11 +2,11 @@
 // exact argv the module builds, prints JSON that the module's type guards (dagger/src/decisions.ts) accept, with the
 // exit codes the module branches on. It proves the interface, not the containers.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync } from "node:fs"
+import { existsSync, mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
 import { parseReleasePlan, parseSbomCheck, parseScanVerdict } from "../../dagger/src/decisions.ts"
 import { HELLO_CI } from "../../dagger/src/toolkit.ts"
@@ -20,6 +20,10 @@ function helloCi(args: string[]) {
   const run = spawnSync(process.execPath, [bin, ...args], { cwd: ci, encoding: "utf8", env: { ...process.env, GITHUB_REPOSITORY: "" } })
   return { code: run.status, stdout: run.stdout, stderr: run.stderr }
 }
+
+const cleanup: string[] = []
+const onCleanup = (dir: string) => cleanup.push(dir)
+afterAll(() => cleanup.forEach((dir) => rmSync(dir, { recursive: true, force: true })))
 
 beforeAll(() => {
   if (existsSync(join(ci, "dist/cli.js"))) return
@@ -46,6 +50,7 @@ describe("toolkit JSON read by the module (tier 4, real CLI)", () => {
 
   it("scan-gate --json on real Trivy reports parses into the verdict, with exit 0 pass or 1 block", () => {
     const dir = mkdtempSync(join(tmpdir(), "gate-"))
+    onCleanup(dir)
     const pass = helloCi(["scan-gate", "--report", join(fixtures, "trivy/alpine-310.json"), "--severity", "HIGH,CRITICAL", "--summary", join(dir, "a.md"), "--json"])
     expect(pass.code, pass.stderr).toBe(0)
     expect(parseScanVerdict(pass.stdout).decision).toBe("pass")

@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp.js";
 import { main } from "../cli.js";
 import { memoryIo } from "../io.js";
 
@@ -10,6 +10,8 @@ const run = async (...args: string[]) => {
   const code = await main(["node", "hello-ci", "health-check", ...args], io);
   return { code, ...io };
 };
+
+const dir = tempDir("hc-");
 
 describe("health-check: invalid input exits 2 before any request", () => {
   it.each([
@@ -29,7 +31,6 @@ describe("health-check: invalid input exits 2 before any request", () => {
   });
 
   it("names the invalid field of a config file", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "hc-"));
     const file = join(dir, "envs.yaml");
     writeFileSync(file, "version: 1\nenvironments:\n  staging:\n    urls: {}\n    helth: {}\n");
     const result = await run("--env", "staging", "--config", file);

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { tempDir } from "../../test/support/temp.js";
 import { main } from "../cli.js";
 import { memoryIo } from "../io.js";
 import { sbomCheckResultSchema } from "../schemas/sbom-check.js";
 
-const work = mkdtempSync(path.join(tmpdir(), "sbom-check-"));
+const work = tempDir("sbom-check-");
 const fixture = (name: string) => fileURLToPath(new URL(`../../test/fixtures/sbom/${name}`, import.meta.url));
 
 async function run(args: string[]) {

@@ -1,13 +1,13 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { trivyFixtureDir } from "../../test/helpers/trivy-fixtures.js";
+import { trivyFixtureDir } from "../../test/support/trivy-fixtures.js";
+import { tempDir } from "../../test/support/temp.js";
 import { main } from "../cli.js";
 import { memoryIo } from "../io.js";
 import { scanVerdictSchema } from "../schemas/scan-verdict.js";
 
-const work = mkdtempSync(path.join(tmpdir(), "scan-gate-"));
+const work = tempDir("scan-gate-");
 const fixture = (name: string) => path.join(trivyFixtureDir, name);
 
 async function run(args: string[], now = "2026-06-15T12:00:00Z") {

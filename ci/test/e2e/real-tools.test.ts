@@ -7,22 +7,21 @@
  * loaded from Trivy's own test advisories (see test/tools/trivy-fixture-db); a scan with no DB at all must fail loudly.
  */
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { sbomCheckResultSchema } from "../../src/schemas/sbom-check.js";
 import { scanVerdictSchema } from "../../src/schemas/scan-verdict.js";
 import { trivyReportSchema } from "../../src/schemas/trivy-report.js";
-import { ensureBuilt, runCli } from "../helpers/built-cli.js";
-import { buildTools, runTool, type Tools } from "../helpers/tools.js";
+import { runCliSync as runCli } from "../support/cli.js";
+import { tempDir } from "../support/temp.js";
+import { buildTools, runTool, type Tools } from "../support/tools.js";
 
 const repo = path.resolve(import.meta.dirname, "../../..");
 const venv = process.env.HELLOAGENTS_VENV ?? path.join(repo, ".venv");
-const work = mkdtempSync(path.join(tmpdir(), "real-tools-"));
+const work = tempDir("real-tools-");
 let tools: Tools;
 
 beforeAll(() => {
-  ensureBuilt();
   tools = buildTools();
 }, 90 * 60_000);
 

@@ -1,23 +1,22 @@
 /** The built CLI: release-plan, scan-gate and sbom-check as a pipeline calls them (exit codes, stdout, stderr). */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { releasePlanSchema } from "../../src/schemas/release-plan.js";
 import { sbomCheckResultSchema } from "../../src/schemas/sbom-check.js";
 import { scanVerdictSchema } from "../../src/schemas/scan-verdict.js";
-import { ciRoot, ensureBuilt, runCli } from "../helpers/built-cli.js";
+import { runCli } from "../support/cli.js";
+import { ciRoot } from "../support/stack.js";
+import { tempDir } from "../support/temp.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
 const trivy = (name: string) => path.join(ciRoot, "test/fixtures/trivy", name);
 const sbom = (name: string) => path.join(ciRoot, "test/fixtures/sbom", name);
-const work = mkdtempSync(path.join(tmpdir(), "hello-ci-e2e-"));
-
-beforeAll(() => ensureBuilt(), 120_000);
+const work = tempDir("hello-ci-e2e-");
 
 describe("built hello-ci release-plan", () => {
-  it("prints the JSON plan the Dagger module reads", () => {
-    const run = runCli(["release-plan", "--version", "v1.2.3", "--sha", SHA, "--image", "ghcr.io/Acme/helloagents-backend", "--created", "2026-01-31T12:00:00Z", "--json"], {
+  it("prints the JSON plan the Dagger module reads", async () => {
+    const run = await runCli(["release-plan", "--version", "v1.2.3", "--sha", SHA, "--image", "ghcr.io/Acme/helloagents-backend", "--created", "2026-01-31T12:00:00Z", "--json"], {
       env: { GITHUB_SERVER_URL: "https://github.com", GITHUB_REPOSITORY: "acme/helloagents" },
     });
     expect(run.code).toBe(0);
@@ -32,57 +31,57 @@ describe("built hello-ci release-plan", () => {
     expect(plan.images[0]?.labels["org.opencontainers.image.url"]).toBe("https://github.com/acme/helloagents");
   });
 
-  it.each([["1.2"], ["v1.2"], ["latest"], ["v1.2.3.4"], [""]])("exits 2 on --version %j with exactly one line", (version) => {
-    const run = runCli(["release-plan", "--version", version, "--sha", SHA, "--image", "ghcr.io/a/b"]);
+  it.each([["1.2"], ["v1.2"], ["latest"], ["v1.2.3.4"], [""]])("exits 2 on --version %j with exactly one line", async (version) => {
+    const run = await runCli(["release-plan", "--version", version, "--sha", SHA, "--image", "ghcr.io/a/b"]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^hello-ci: release-plan: --version: .*expected vMAJOR\.MINOR\.PATCH\[-PRERELEASE\], e\.g\. v1\.2\.3 or v2\.0\.0-rc\.1\n$/);
   });
 
-  it("exits 2 on a bad sha", () => {
-    expect(runCli(["release-plan", "--version", "v1.2.3", "--sha", "deadbeef", "--image", "ghcr.io/a/b"]).code).toBe(2);
+  it("exits 2 on a bad sha", async () => {
+    expect((await runCli(["release-plan", "--version", "v1.2.3", "--sha", "deadbeef", "--image", "ghcr.io/a/b"])).code).toBe(2);
   });
 });
 
 describe("built hello-ci scan-gate", () => {
-  it("exits 0 on a report with nothing at HIGH,CRITICAL", () => {
-    const run = runCli(["scan-gate", "--report", trivy("npm.json")]);
+  it("exits 0 on a report with nothing at HIGH,CRITICAL", async () => {
+    const run = await runCli(["scan-gate", "--report", trivy("npm.json")]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Scan gate: passed");
   });
 
-  it("exits 1 on the secrets report, writes the summary, prints the JSON verdict", () => {
+  it("exits 1 on the secrets report, writes the summary, prints the JSON verdict", async () => {
     const summary = path.join(work, "summary.md");
-    const run = runCli(["scan-gate", "--report", trivy("secrets.json"), "--report", trivy("alpine-310.json"), "--summary", summary, "--json"]);
+    const run = await runCli(["scan-gate", "--report", trivy("secrets.json"), "--report", trivy("alpine-310.json"), "--summary", summary, "--json"]);
     expect(run.code).toBe(1);
     expect(scanVerdictSchema.parse(JSON.parse(run.stdout)).blocking.map((f) => f.id)).toEqual(["aws-access-key-id", "mysecret"]);
     expect(readFileSync(summary, "utf8")).toContain("### Blocking findings (2)");
   });
 
-  it("exits 2 on a truncated report", () => {
+  it("exits 2 on a truncated report", async () => {
     const truncated = path.join(work, "truncated.json");
     writeFileSync(truncated, readFileSync(trivy("pip.json"), "utf8").slice(0, 500));
-    const run = runCli(["scan-gate", "--report", truncated]);
+    const run = await runCli(["scan-gate", "--report", truncated]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
   });
 });
 
 describe("built hello-ci sbom-check", () => {
-  it.each(["npm-cyclonedx.json", "fluentd-multiple-lockfiles.cdx.json", "conda-spdx.json"])("exits 0 on %s", (name) => {
-    const run = runCli(["sbom-check", "--sbom", sbom(name), "--json"]);
+  it.each(["npm-cyclonedx.json", "fluentd-multiple-lockfiles.cdx.json", "conda-spdx.json"])("exits 0 on %s", async (name) => {
+    const run = await runCli(["sbom-check", "--sbom", sbom(name), "--json"]);
     expect(run.code).toBe(0);
     expect(sbomCheckResultSchema.parse(JSON.parse(run.stdout)).valid).toBe(true);
   });
 
-  it("exits 1 on an SPDX document missing a required field, 2 on a file that is not JSON", () => {
+  it("exits 1 on an SPDX document missing a required field, 2 on a file that is not JSON", async () => {
     const document = JSON.parse(readFileSync(sbom("conda-spdx.json"), "utf8")) as Record<string, unknown>;
     delete document.dataLicense;
     writeFileSync(path.join(work, "broken.spdx.json"), JSON.stringify(document));
-    const invalid = runCli(["sbom-check", "--sbom", "broken.spdx.json"], { cwd: work });
+    const invalid = await runCli(["sbom-check", "--sbom", "broken.spdx.json"], { cwd: work });
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toBe("hello-ci: sbom-check: broken.spdx.json is not valid SPDX 2.3: /: must have required property 'dataLicense'\n");
     writeFileSync(path.join(work, "half.json"), "{\"bomFormat\": \"Cyclo");
-    expect(runCli(["sbom-check", "--sbom", "half.json"], { cwd: work }).code).toBe(2);
+    expect((await runCli(["sbom-check", "--sbom", "half.json"], { cwd: work })).code).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadTrivyFixture } from "../../../test/helpers/trivy-fixtures.js";
+import { loadTrivyFixture } from "../../../test/support/trivy-fixtures.js";
 import { scanVerdictSchema } from "../../schemas/scan-verdict.js";
 import type { Severity, TrivyReport } from "../../schemas/trivy-report.js";
 import { evaluateScanGate, type ScanPolicy } from "./gate.js";

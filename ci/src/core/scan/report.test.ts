@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../errors.js";
-import { loadTrivyFixture, trivyFixtureDir, trivyFixtureNames } from "../../../test/helpers/trivy-fixtures.js";
+import { loadTrivyFixture, trivyFixtureDir, trivyFixtureNames } from "../../../test/support/trivy-fixtures.js";
 import { parseTrivyReport } from "./report.js";
 
 describe("parseTrivyReport", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadTrivyFixture } from "../../../test/helpers/trivy-fixtures.js";
+import { loadTrivyFixture } from "../../../test/support/trivy-fixtures.js";
 import { evaluateScanGate } from "./gate.js";
 import { parseIgnoreFile } from "./ignore.js";
 import { renderScanSummary } from "./summary.js";

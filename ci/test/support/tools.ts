@@ -4,7 +4,7 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
-import { ciRoot } from "./built-cli.js";
+import { ciRoot } from "./stack.js";
 
 export interface Tools {
   syft: string;
