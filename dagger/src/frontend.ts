@@ -3,26 +3,12 @@
  */
 import { Container, Directory, ReturnType } from "@dagger.io/dagger"
 
-import { CACHE_PATHS, npmCache } from "./caches.js"
-import { base } from "./images.js"
+import { npmManifests } from "./npm.js"
 import { FRONTEND, FRONTEND_DIR } from "./paths.js"
-
-/** Files that define the dependency layer. */
-export const MANIFEST_FILES = ["package.json", "package-lock.json"] as const
 
 /** Install the frontend's locked dependencies with `npm ci`, before any source is copied in. */
 export function frontendDeps(source: Directory): Container {
-  let ctr = base("node")
-    .withEnvVariable("CI", "true")
-    .withEnvVariable("NPM_CONFIG_UPDATE_NOTIFIER", "false")
-    .withEnvVariable("NPM_CONFIG_FUND", "false")
-    .withWorkdir(FRONTEND_DIR)
-  for (const file of MANIFEST_FILES) {
-    ctr = ctr.withFile(`${FRONTEND_DIR}/${file}`, source.file(`${FRONTEND}/${file}`))
-  }
-  return ctr
-    .withMountedCache(CACHE_PATHS.npm, npmCache())
-    .withExec(["npm", "ci", "--no-audit"])
+  return npmManifests(source, FRONTEND, FRONTEND_DIR).withExec(["npm", "ci", "--no-audit"])
 }
 
 /** Add the frontend source on top of the dependency layer. */

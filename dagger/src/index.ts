@@ -9,7 +9,7 @@ import { devStack } from "./dev.js"
 import { Environment, healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
 import { planRelease, release, stampOf } from "./release.js"
 import { sboms } from "./sbom.js"
-import { DEFAULT_SEVERITIES, Severity, runScan } from "./scan.js"
+import { Severity, gatePolicy, runScan } from "./scan.js"
 import { signingFrom } from "./sign.js"
 import { toolkit } from "./toolkit.js"
 import { App, variantsOf } from "./variants.js"
@@ -189,7 +189,7 @@ export class Helloagents {
     dbRepository?: string,
   ): Promise<Directory> {
     const variants = sourceVariants(this.source, platforms)
-    const policy = { severities: severity?.length ? severity : DEFAULT_SEVERITIES, ignoreUnfixed, ...(ignorefile ? { ignorefile } : {}) }
+    const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
     const outcome = await runScan(toolkit(this.source), variants, { dbRepository, cacheBuster: cacheBuster() }, policy)
     return outcome.reports
   }
@@ -242,7 +242,7 @@ export class Helloagents {
     @argument({ defaultPath: "/" }) head?: GitRef,
   ): Promise<Directory> {
     const signing = signingFrom({ key: cosignKey, keyPassword: cosignPassword, oidcRequestUrl, oidcRequestToken })
-    const policy = { severities: severity?.length ? severity : DEFAULT_SEVERITIES, ignoreUnfixed, ...(ignorefile ? { ignorefile } : {}) }
+    const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
     return release({
       source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, username, password,
       platforms: platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS], dryRun, skipTests, skipSmoke, policy, dbRepository,

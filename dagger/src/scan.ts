@@ -46,6 +46,11 @@ export interface GatePolicy {
   readonly ignorefile?: File
 }
 
+/** Build the gate policy from the CLI flags: no severities given means the defaults (HIGH, CRITICAL). */
+export function gatePolicy(severity: readonly Severity[] | undefined, ignoreUnfixed: boolean, ignorefile?: File): GatePolicy {
+  return { severities: severity?.length ? severity : DEFAULT_SEVERITIES, ignoreUnfixed, ...(ignorefile ? { ignorefile } : {}) }
+}
+
 /** Where the image tarball is mounted in the scanner. */
 export const IMAGE_TAR = "/image.tar"
 

@@ -3,12 +3,9 @@
  */
 import { Container, Directory } from "@dagger.io/dagger"
 
-import { CACHE_PATHS, npmCache } from "./caches.js"
 import { base } from "./images.js"
+import { npmManifests } from "./npm.js"
 import { CI, TOOLKIT_DIR } from "./paths.js"
-
-/** Files that define the toolkit's dependency layers. */
-export const TOOLKIT_MANIFESTS = ["package.json", "package-lock.json"] as const
 
 /** Command prefix that runs the CLI; the image has no entrypoint to hide it. */
 export const HELLO_CI = ["node", `${TOOLKIT_DIR}/bin/hello-ci.js`] as const
@@ -16,22 +13,9 @@ export const HELLO_CI = ["node", `${TOOLKIT_DIR}/bin/hello-ci.js`] as const
 /** What the runtime container keeps from the build: code, environments config, SBOM JSON schemas (read at run time), no sources, no dev dependencies. */
 export const TOOLKIT_RUNTIME_PATHS = ["bin", "dist", "config", "schemas", "package.json"] as const
 
-/** Start a Node container with only ci/'s manifests copied in, ready for `npm ci`. */
-function manifestsOnly(source: Directory): Container {
-  let ctr = base("node")
-    .withEnvVariable("CI", "true")
-    .withEnvVariable("NPM_CONFIG_UPDATE_NOTIFIER", "false")
-    .withEnvVariable("NPM_CONFIG_FUND", "false")
-    .withWorkdir(TOOLKIT_DIR)
-  for (const file of TOOLKIT_MANIFESTS) {
-    ctr = ctr.withFile(`${TOOLKIT_DIR}/${file}`, source.file(`${CI}/${file}`))
-  }
-  return ctr.withMountedCache(CACHE_PATHS.npm, npmCache())
-}
-
 /** Compile ci/ with its dev dependencies (tsc) and return the build tree. */
 export function toolkitBuild(source: Directory): Directory {
-  return manifestsOnly(source)
+  return npmManifests(source, CI, TOOLKIT_DIR)
     .withExec(["npm", "ci", "--no-audit"])
     .withDirectory(TOOLKIT_DIR, source.directory(CI), { exclude: ["node_modules", "dist"] })
     .withExec(["npm", "run", "build"])
@@ -40,7 +24,7 @@ export function toolkitBuild(source: Directory): Directory {
 
 /** Install ci/'s production dependencies only; keyed on the lockfile alone. */
 export function toolkitProdModules(source: Directory): Directory {
-  return manifestsOnly(source)
+  return npmManifests(source, CI, TOOLKIT_DIR)
     .withExec(["npm", "ci", "--omit=dev", "--no-audit"])
     .directory(`${TOOLKIT_DIR}/node_modules`)
 }

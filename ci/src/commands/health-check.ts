@@ -13,6 +13,7 @@ import { describeZodError, UsageError } from "../errors.js";
 import { emitReport, readCaFiles, realClock } from "../health-output.js";
 import { createHttpClient } from "../http.js";
 import type { Io } from "../io.js";
+import { verdictOptionsShape } from "../schemas/verdict-options.js";
 import { conditionSchema, countSchema, httpUrlSchema, percentileBudgetSchema, positiveDurationSchema } from "../schemas/primitives.js";
 
 /** ci/config/environments.yaml, found from this file in src/commands or dist/commands. */
@@ -23,18 +24,14 @@ export const healthCheckOptionsSchema = z
     url: z.array(httpUrlSchema).min(1).optional(),
     env: z.string().min(1).optional(),
     config: z.string().min(1).default(defaultConfigPath),
-    json: z.boolean().default(false),
-    report: z.string().min(1).optional(),
+    ...verdictOptionsShape,
     samples: countSchema.max(1000).optional(),
     timeout: positiveDurationSchema.optional(),
     deadline: positiveDurationSchema.default(30_000),
-    concurrency: countSchema.max(64).default(6),
-    retries: z.coerce.number().int().min(0).max(10).default(2),
     budget: positiveDurationSchema.default(1000),
     percentile: percentileBudgetSchema.optional(),
     assert: z.array(conditionSchema).default([]),
     status: z.array(z.coerce.number().int().min(100).max(599)).min(1).default([200]),
-    ca: z.array(z.string().min(1)).default([]),
     tlsWarnDays: z.coerce.number().nonnegative().default(21),
     tlsFailDays: z.coerce.number().nonnegative().default(3),
   })

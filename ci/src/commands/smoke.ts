@@ -14,7 +14,8 @@ import { describeZodError, UsageError } from "../errors.js";
 import { emitReport, readCaFiles, realClock } from "../health-output.js";
 import { createHttpClient } from "../http.js";
 import type { Io } from "../io.js";
-import { countSchema, httpUrlSchema, positiveDurationSchema } from "../schemas/primitives.js";
+import { verdictOptionsShape } from "../schemas/verdict-options.js";
+import { httpUrlSchema, positiveDurationSchema } from "../schemas/primitives.js";
 import { defaultConfigPath } from "./health-check.js";
 
 export const smokeOptionsSchema = z
@@ -22,17 +23,13 @@ export const smokeOptionsSchema = z
     url: httpUrlSchema.optional(),
     env: z.string().min(1).optional(),
     config: z.string().min(1).default(defaultConfigPath),
+    ...verdictOptionsShape,
     write: z.boolean().default(false),
     keep: z.boolean().default(false),
     allowProductionWrites: z.boolean().default(false),
-    json: z.boolean().default(false),
-    report: z.string().min(1).optional(),
     timeout: positiveDurationSchema.default(5000),
     deadline: positiveDurationSchema.default(60_000),
     budget: positiveDurationSchema.default(2000),
-    concurrency: countSchema.max(64).default(6),
-    retries: z.coerce.number().int().min(0).max(10).default(2),
-    ca: z.array(z.string().min(1)).default([]),
   })
   .strict()
   .refine((o) => (o.url === undefined) !== (o.env === undefined), { message: "give either --url BASE or --env NAME (exactly one)", path: ["url"] })
