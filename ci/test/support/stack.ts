@@ -274,7 +274,10 @@ export async function startNginx(options: { backendPort: number; root?: string }
   });
   const conf = join(configDir, "nginx.conf");
   const logFile = join(configDir, "logs", "error.log");
-  const child = spawn("nginx", ["-c", conf, "-g", "daemon off;"], { stdio: ["ignore", "ignore", "pipe"] });
+  // Started by root, nginx would run its workers as "nobody", who cannot read a checkout under a private directory
+  // (CI clones into one): keep the workers on the caller's user.
+  const globals = process.getuid?.() === 0 ? "daemon off; user root;" : "daemon off;";
+  const child = spawn("nginx", ["-c", conf, "-g", globals], { stdio: ["ignore", "ignore", "pipe"] });
   let stderr = "";
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   const pid = child.pid as number;
