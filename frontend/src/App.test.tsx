@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { HttpError, NetworkError } from "./api/client";
@@ -57,7 +57,9 @@ describe("App", () => {
     expect(screen.getByTestId("page-info")).toHaveTextContent("Page 1 of 1");
 
     await user.click(screen.getByRole("button", { name: "Delete agent-1" }));
-    const rows = await screen.findAllByTestId("agent-row");
+    // The old page stays on screen while the reload is in flight: wait for the row to go.
+    await waitFor(() => expect(screen.queryByText("agent-1")).not.toBeInTheDocument());
+    const rows = screen.getAllByTestId("agent-row");
     expect(rows).toHaveLength(1);
     expect(rows[0]).toHaveTextContent("agent-2");
   });
