@@ -210,6 +210,8 @@ export class Helloagents {
     version: string,
     /** Registry and owner the images go to: <registry>/helloagents-backend and …-frontend. */
     registry = DEFAULT_REGISTRY,
+    /** Repository web URL for the OCI source/url labels and the signer identity, e.g. https://github.com/acme/helloagents. */
+    repositoryUrl?: string,
     /** Registry user name (with --password). */
     username?: string,
     /** Registry password or token, e.g. env://GHCR_TOKEN. */
@@ -244,7 +246,7 @@ export class Helloagents {
     const signing = signingFrom({ key: cosignKey, keyPassword: cosignPassword, oidcRequestUrl, oidcRequestToken })
     const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
     return release({
-      source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, username, password,
+      source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, repositoryUrl, username, password,
       platforms: platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS], dryRun, skipTests, skipSmoke, policy, dbRepository,
       signing, runTests: () => this.test(), cacheBuster: cacheBuster(),
     })

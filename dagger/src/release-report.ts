@@ -1,14 +1,17 @@
 /**
- * Release report: `summary.md` for people (and the GitHub job summary), `release.json` for machines, and every
- * scan report and SBOM, in one directory.
+ * Release report: `release.json` for machines (schema `helloagents/release@1`, ci/src/schemas/release-record.ts),
+ * `summary.md` for people (rendered from release.json by `hello-ci release-summary`), and every scan report and SBOM,
+ * in one directory. The module only gathers the facts; the toolkit writes the prose.
  */
-import { Directory, dag } from "@dagger.io/dagger"
+import { Container, Directory, File, dag } from "@dagger.io/dagger"
 
 import { ReleasePlan } from "./decisions.js"
+import { OUT_DIR } from "./paths.js"
 import { PublishedImage } from "./publish.js"
 import type { Prepared } from "./release.js"
 import { SbomFormat, sbomFileName } from "./sbom.js"
 import { SigningMode } from "./sign.js"
+import { helloCi } from "./toolkit.js"
 import { appOf, variantName, variantsOf } from "./variants.js"
 
 /** Everything a finished release knows. */
@@ -36,46 +39,32 @@ export function releaseJson(o: ReleaseOutcome): object {
       sbom: { cyclonedx: `sbom/${sbomFileName(v, SbomFormat.CycloneDx)}`, spdx: `sbom/${sbomFileName(v, SbomFormat.Spdx)}` },
     })),
   }))
+  const source = o.plan.images[0]?.labels["org.opencontainers.image.source"]
   const findings = { decision: o.prepared.scan.decision, blocking: o.prepared.scan.blocking, counts: o.prepared.scan.counts }
-  return { schema: "helloagents/release@1", version: o.plan.version, revision: o.plan.revision, tags: o.plan.tags, dryRun: o.dryRun, images, findings, signed: o.signed, signing: o.signing }
+  const smoke = o.prepared.smoke === undefined ? { status: "skipped", detail: "--skip-smoke" } : { status: "passed", detail: "smoke.md" }
+  return {
+    schema: "helloagents/release@1", version: o.plan.version, revision: o.plan.revision, tags: o.plan.tags, ...(source ? { source } : {}),
+    dryRun: o.dryRun, images, findings, smoke, signed: o.signed, signing: o.signing,
+  }
 }
 
-/** Return the loud banner for an unsigned release, or nothing. */
-export function signingBanner(o: Pick<ReleaseOutcome, "signed" | "dryRun">): string[] {
-  if (o.signed) return []
-  const why = o.dryRun ? "this was a dry run" : "no --cosign-key and no --oidc-request-url/--oidc-request-token were given"
-  return [`> [!WARNING]`, `> **NOTHING WAS SIGNED OR ATTESTED** (${why}). Consumers cannot verify these images with cosign.`, ""]
+/** Render `summary.md` from the record with the toolkit (`hello-ci release-summary`). */
+export function releaseSummary(toolkit: Container, record: string): File {
+  return toolkit
+    .withNewFile("/in/release.json", record)
+    .withExec(["mkdir", "-p", OUT_DIR])
+    .withExec(helloCi("release-summary", "--record", "/in/release.json", "--out", `${OUT_DIR}/summary.md`))
+    .file(`${OUT_DIR}/summary.md`)
 }
 
-/** Return the Markdown summary of a release. */
-export function releaseSummary(o: ReleaseOutcome): string {
-  const rows = o.published.map((img) => `| \`${img.name}\` | \`${img.digest}\` | ${o.plan.tags.map((t) => `\`${t}\``).join(" ")} |`)
-  const counts = Object.entries(o.prepared.scan.counts).map(([s, n]) => `${s} ${n}`).join(" · ")
-  const verify = o.published.map((img) => `cosign verify ${img.name}@${img.digest} --certificate-identity-regexp '…/.github/workflows/release.yml@refs/tags/v.*' --certificate-oidc-issuer https://token.actions.githubusercontent.com`)
-  return [
-    `# Release ${o.plan.version}${o.dryRun ? " (dry run: pushed to a throwaway registry only)" : ""}`,
-    "",
-    ...signingBanner(o),
-    `Commit \`${o.plan.revision}\` · platforms ${[...new Set(o.prepared.variants.map((v) => v.platform))].join(", ")} · signing: ${o.signed ? o.signing : "none"}`,
-    "",
-    "| image | digest | tags |",
-    "|---|---|---|",
-    ...rows,
-    "",
-    `Scan gate: **${o.prepared.scan.decision}** (${o.prepared.scan.blocking} blocking; all findings: ${counts}). Details: \`scan/scan-summary.md\`.`,
-    `Smoke: ${o.prepared.smoke.startsWith("skipped") ? o.prepared.smoke : "passed (see smoke.md)"}.`,
-    "",
-    ...(o.signed ? ["Verify:", "", "```", ...verify, "```"] : []),
-  ].join("\n")
-}
-
-/** Return the release directory: summary.md, release.json, scan/, sbom/ and smoke.md. */
-export function releaseReport(o: ReleaseOutcome): Directory {
-  return dag
+/** Return the release directory: summary.md, release.json, scan/, sbom/ and (when the smoke gate ran) smoke.md. */
+export function releaseReport(toolkit: Container, o: ReleaseOutcome): Directory {
+  const record = `${JSON.stringify(releaseJson(o), null, 2)}\n`
+  const dir = dag
     .directory()
-    .withNewFile("summary.md", releaseSummary(o))
-    .withNewFile("release.json", `${JSON.stringify(releaseJson(o), null, 2)}\n`)
-    .withNewFile("smoke.md", o.prepared.smoke)
+    .withNewFile("release.json", record)
+    .withFile("summary.md", releaseSummary(toolkit, record))
     .withDirectory("scan", o.prepared.scan.reports)
     .withDirectory("sbom", o.prepared.sbomDir)
+  return o.prepared.smoke === undefined ? dir : dir.withNewFile("smoke.md", o.prepared.smoke)
 }

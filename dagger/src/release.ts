@@ -24,6 +24,8 @@ export interface ReleaseRequest {
   readonly revision: string
   /** `ghcr.io/<owner>`: images are `<registry>/helloagents-backend` and `…-frontend`. */
   readonly registry: string
+  /** Repository web URL for the `org.opencontainers.image.source`/`url` labels and the signer identity in the summary. */
+  readonly repositoryUrl?: string
   readonly username?: string
   readonly password?: Secret
   readonly platforms: readonly string[]
@@ -43,7 +45,8 @@ export interface ReleaseRequest {
 export interface Prepared {
   readonly variants: Variant[]
   readonly scan: ScanOutcome
-  readonly smoke: string
+  /** The smoke report (Markdown), or undefined when --skip-smoke was given. */
+  readonly smoke?: string
   readonly sbomDir: Directory
 }
 
@@ -56,12 +59,13 @@ export function publishRegistry(req: Pick<ReleaseRequest, "registry" | "dryRun">
 
 /** Ask the toolkit for the version, tags and OCI labels of both images. */
 export async function planRelease(
-  req: Pick<ReleaseRequest, "toolkit" | "version" | "revision" | "registry" | "dryRun" | "cacheBuster">,
+  req: Pick<ReleaseRequest, "toolkit" | "version" | "revision" | "registry" | "repositoryUrl" | "dryRun" | "cacheBuster">,
 ): Promise<ReleasePlan> {
   const images = [App.Backend, App.Frontend].flatMap((app) => ["--image", `${publishRegistry(req)}/${app}`])
+  const repository = req.repositoryUrl ? ["--source", req.repositoryUrl, "--url", req.repositoryUrl] : []
   const run = req.toolkit
     .withEnvVariable("CACHE_BUSTER", req.cacheBuster)
-    .withExec(helloCi("release-plan", "--version", req.version, "--sha", req.revision, ...images, "--licenses", "Apache-2.0", "--json"), {
+    .withExec(helloCi("release-plan", "--version", req.version, "--sha", req.revision, ...images, ...repository, "--licenses", "Apache-2.0", "--json"), {
       expect: ReturnType.Any,
     })
   const code = await run.exitCode()
@@ -101,9 +105,9 @@ export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Pr
   await Promise.all(variants.map((v) => v.container.sync()))
   const scan = await runScan(req.toolkit, variants, { dbRepository: req.dbRepository, cacheBuster: req.cacheBuster }, req.policy)
   if (scan.decision === "block") throw new Error(gateMessage(scan, req.platforms))
-  const smoke = req.skipSmoke ? "skipped (--skip-smoke)" : await smokeGate(req, variants)
+  const smoke = req.skipSmoke ? undefined : await smokeGate(req, variants)
   const sbomDir = await sboms(req.toolkit, variants)
-  return { variants, scan, smoke, sbomDir }
+  return { variants, scan, sbomDir, ...(smoke === undefined ? {} : { smoke }) }
 }
 
 /** Sign every published index digest and attest its CycloneDX SBOMs (one per platform). */
@@ -159,5 +163,5 @@ export async function release(req: ReleaseRequest): Promise<Directory> {
   const plan = await planRelease(req)
   const prepared = await prepareRelease(req, plan)
   const shipped = await shipRelease(req, plan, prepared)
-  return releaseReport({ plan, prepared, ...shipped })
+  return releaseReport(req.toolkit, { plan, prepared, ...shipped })
 }

@@ -2,6 +2,8 @@
 // publishing, gzip multi-platform publishes, credentials only as Secrets, signatures on digests, dry runs.
 import { describe, expect, it } from "vitest"
 
+import { parseReleaseRecord, renderReleaseSummary } from "../../ci/src/core/release/summary.ts"
+import { releaseRecordSchema } from "../../ci/src/schemas/release-record.ts"
 import { imageRef } from "../../dagger/src/images.ts"
 import { Severity } from "../../dagger/src/scan.ts"
 import { argChain, envAt, findOp, fromAddress, secretLeaks, secretPlaintexts } from "./support/chains.ts"
@@ -16,13 +18,13 @@ const PLATFORMS = ["linux/amd64", "linux/arm64"]
 const PINNED = /^[a-z0-9]+(?:[._/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@sha256:[0-9a-f]{64}$/
 
 type ReleaseArgs = Parameters<Helloagents["release"]>
-interface Opts { dryRun?: boolean; key?: boolean; keyless?: boolean; auth?: boolean; skipTests?: boolean; skipSmoke?: boolean; dbRepository?: string }
+interface Opts { repositoryUrl?: string; dryRun?: boolean; key?: boolean; keyless?: boolean; auth?: boolean; skipTests?: boolean; skipSmoke?: boolean; dbRepository?: string }
 
 /** Run a release with skipped tests, returning the report directory's chain. */
 async function runRelease(o: Opts = {}): Promise<Chain> {
   const id = await h.run(async (m) => {
     const args: ReleaseArgs = [
-      "v1.2.3", "ghcr.io/acme", o.auth === false ? undefined : "octocat", o.auth === false ? undefined : secret("ghcr", PASSWORD),
+      "v1.2.3", "ghcr.io/acme", o.repositoryUrl, o.auth === false ? undefined : "octocat", o.auth === false ? undefined : secret("ghcr", PASSWORD),
       PLATFORMS, o.dryRun ?? false, o.skipTests ?? true, o.skipSmoke ?? false, undefined, false, undefined, o.dbRepository,
       o.key ? secret("cosign-key", "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----fake") : undefined,
       o.key ? secret("cosign-password", "fake-key-password") : undefined,
@@ -52,6 +54,20 @@ function uniqArgs(ops: Op[]): string[][] {
 }
 /** The file a report directory writes with `withNewFile`. */
 const newFile = (chain: Chain, path: string) => String(chain.find((op) => op.field === "withNewFile" && op.args.path === path)?.args.contents)
+
+/**
+ * The report's summary.md: check it is `hello-ci release-summary` run on exactly the report's release.json, then
+ * render that record with the toolkit's own code (what the toolkit container prints on an engine).
+ */
+function summaryOf(report: Chain): string {
+  const op = report.find((o) => o.field === "withFile" && o.args.path === "summary.md")!
+  const chain = argChain(h.engine, op, "source")
+  expect(chain.at(-1)).toEqual({ field: "file", args: { path: "/out/summary.md" } })
+  expect(lastExec(chain)).toEqual(["node", "/opt/hello-ci/bin/hello-ci.js", "release-summary", "--record", "/in/release.json", "--out", "/out/summary.md"])
+  const record = String(chain.find((o) => o.field === "withNewFile" && o.args.path === "/in/release.json")?.args.contents)
+  expect(record).toBe(newFile(report, "release.json"))
+  return renderReleaseSummary(parseReleaseRecord("release.json", record))
+}
 
 describe("release: plan and build (tier 3)", () => {
   it("asks hello-ci release-plan for both images under the registry, with the checked-out commit", async () => {
@@ -173,7 +189,7 @@ describe("release: publish (tier 3)", () => {
 
   it("fails before building when only one of --username and --password is given", async () => {
     installReleaseFakes(h.engine)
-    const error = await h.run((m) => m.release("v1.2.3", "ghcr.io/acme", "octocat", undefined, PLATFORMS, false, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine))).then(() => undefined, (e: unknown) => e as Error)
+    const error = await h.run((m) => m.release("v1.2.3", "ghcr.io/acme", undefined, "octocat", undefined, PLATFORMS, false, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine))).then(() => undefined, (e: unknown) => e as Error)
     expect(error?.message).toContain("--username and --password together")
     expect(h.engine.chains().some((c) => c.some((op) => op.field === "dockerBuild"))).toBe(false)
   })
@@ -221,7 +237,7 @@ describe("release: signing (tier 3)", () => {
     installReleaseFakes(h.engine)
     const report = await runRelease()
     expect(cosignExecs()).toEqual([])
-    expect(newFile(report, "summary.md")).toContain("**NOTHING WAS SIGNED OR ATTESTED**")
+    expect(summaryOf(report)).toContain("**NOTHING WAS SIGNED OR ATTESTED**")
     expect(JSON.parse(newFile(report, "release.json"))).toMatchObject({ signed: false, signing: "none" })
   })
 
@@ -241,6 +257,37 @@ describe("release: signing (tier 3)", () => {
   })
 })
 
+describe("release: the report (tier 3)", () => {
+  it("writes a release.json the toolkit's schema accepts, and summary.md rendered from it by the toolkit", async () => {
+    installReleaseFakes(h.engine)
+    const report = await runRelease({ keyless: true, repositoryUrl: "https://github.com/acme/helloagents" })
+    const record = releaseRecordSchema.parse(JSON.parse(newFile(report, "release.json")))
+    expect(record).toMatchObject({ source: "https://github.com/acme/helloagents", signed: true, signing: "keyless", smoke: { status: "passed" } })
+    const summary = summaryOf(report)
+    expect(summary).toContain("--certificate-identity-regexp '^https://github\\.com/acme/helloagents/\\.github/workflows/release\\.yml@refs/tags/v.*$'")
+    expect(summary).toContain(`cosign verify-attestation --type cyclonedx`)
+    expect(newFile(report, "smoke.md")).not.toBe("undefined")
+  })
+
+  it("passes --repository-url to the plan as the OCI source and url labels of every image", async () => {
+    installReleaseFakes(h.engine)
+    await runRelease({ repositoryUrl: "https://github.com/acme/helloagents" })
+    const plan = h.engine.chains().map(lastExec).find((a) => a.includes("release-plan"))!
+    expect(plan).toEqual(expect.arrayContaining(["--source", "https://github.com/acme/helloagents", "--url", "https://github.com/acme/helloagents"]))
+    const variant = h.engine.resolve(String((publishes()[0]!.args.platformVariants as string[])[0]))
+    const labels = variant.filter((op) => op.field === "withLabel").map((op) => `${op.args.name}=${op.args.value}`)
+    expect(labels).toContain("org.opencontainers.image.source=https://github.com/acme/helloagents")
+  })
+
+  it("records a skipped smoke gate and writes no smoke.md", async () => {
+    installReleaseFakes(h.engine)
+    const report = await runRelease({ skipSmoke: true })
+    expect(releaseRecordSchema.parse(JSON.parse(newFile(report, "release.json"))).smoke).toEqual({ status: "skipped", detail: "--skip-smoke" })
+    expect(report.some((op) => op.args.path === "smoke.md")).toBe(false)
+    expect(summaryOf(report)).toContain("Smoke: skipped (--skip-smoke).")
+  })
+})
+
 describe("release --dry-run (tier 3)", () => {
   it("publishes to a throwaway registry service, without credentials, and signs nothing", async () => {
     installReleaseFakes(h.engine)
@@ -256,7 +303,7 @@ describe("release --dry-run (tier 3)", () => {
     }
     expect(h.engine.requests.some((r) => r.leaf.field === "start")).toBe(true)
     expect(cosignExecs()).toEqual([])
-    expect(newFile(report, "summary.md")).toContain("this was a dry run")
+    expect(summaryOf(report)).toContain("this was a dry run")
   })
 
   it("reads every pushed index back from the registry service and records per-platform digests", async () => {

@@ -105,6 +105,7 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(flags).toEqual([
       "--version:String",
       '--registry:String?="ghcr.io/helloagents"',
+      "--repository-url:String?",
       "--username:String?",
       "--password:Secret?",
       '--platforms:[String]?=["linux/amd64","linux/arm64"]',
@@ -124,7 +125,7 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("release").args.at(-1)).toMatchObject({ name: "head", defaultPath: "/" })
     expect(fn("release").returns).toBe("Directory")
     // every credential is a Secret, never a string
-    for (const a of fn("release").args.filter((x) => /password|key|token|url$/i.test(x.name) && x.name !== "url")) expect(a.type, a.name).toBe("Secret")
+    for (const a of fn("release").args.filter((x) => /password|key|token|requestUrl$/i.test(x.name))) expect(a.type, a.name).toBe("Secret")
   })
 
   it("has the documented flags for scan, sbom, toolkit, health-check, smoke and smoke-images", () => {

@@ -7,6 +7,7 @@ import type { Io } from "../io.js";
 import { healthCheckCommand } from "./health-check.js";
 import { smokeCommand } from "./smoke.js";
 import { releasePlanCommand } from "./release-plan.js";
+import { releaseSummaryCommand } from "./release-summary.js";
 import { scanGateCommand } from "./scan-gate.js";
 import { sbomCheckCommand } from "./sbom-check.js";
 
@@ -16,7 +17,7 @@ export const commands: CommandFactory[] = [
   releasePlanCommand,
   scanGateCommand,
   sbomCheckCommand,
+  releaseSummaryCommand,
   healthCheckCommand,
   smokeCommand,
-  // release-plan, scan-gate, sbom-check, health-check, smoke, deploy … are appended here.
 ];

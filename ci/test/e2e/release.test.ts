@@ -1,5 +1,5 @@
-/** The built CLI: release-plan, scan-gate and sbom-check as a pipeline calls them (exit codes, stdout, stderr). */
-import { readFileSync, writeFileSync } from "node:fs";
+/** The built CLI: release-plan, scan-gate, sbom-check and release-summary as a pipeline calls them (exit codes, stdout, stderr). */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { releasePlanSchema } from "../../src/schemas/release-plan.js";
@@ -83,5 +83,27 @@ describe("built hello-ci sbom-check", () => {
     expect(invalid.stderr).toBe("hello-ci: sbom-check: broken.spdx.json is not valid SPDX 2.3: /: must have required property 'dataLicense'\n");
     writeFileSync(path.join(work, "half.json"), "{\"bomFormat\": \"Cyclo");
     expect((await runCli(["sbom-check", "--sbom", "half.json"], { cwd: work })).code).toBe(2);
+  });
+});
+
+describe("built hello-ci release-summary", () => {
+  it("renders the release record into the Markdown the job summary shows", async () => {
+    const out = path.join(work, "summary.md");
+    const run = await runCli(["release-summary", "--record", path.join(ciRoot, "test/fixtures/release/release.json"), "--out", out]);
+    expect([run.code, run.stdout, run.stderr]).toEqual([0, "", ""]);
+    const summary = readFileSync(out, "utf8");
+    expect(summary).toMatch(/^# Release 1\.2\.3\n/);
+    expect(summary).toContain("cosign verify --certificate-identity-regexp '^https://github\\.com/acme/helloagents/");
+  });
+
+  it("exits 2 with one line on a truncated record and writes nothing", async () => {
+    const record = path.join(work, "truncated.json");
+    writeFileSync(record, readFileSync(path.join(ciRoot, "test/fixtures/release/release.json"), "utf8").slice(0, 300));
+    const out = path.join(work, "never.md");
+    const run = await runCli(["release-summary", "--record", record, "--out", out]);
+    expect(run.code).toBe(2);
+    expect(run.stderr.trim().split("\n")).toHaveLength(1);
+    expect(run.stderr).toContain("is not JSON (truncated or corrupt?)");
+    expect(existsSync(out)).toBe(false);
   });
 });

@@ -1,6 +1,10 @@
-// Canned toolkit answers for release contract tests: a release plan built from the exec's own flags, a scan
-// verdict (pass or block), and the index a throwaway registry would return after a push.
+// Toolkit answers for release contract tests: the release plan the real planner computes from the exec's own
+// flags, a canned scan verdict (pass or block), and the index a throwaway registry would return after a push.
 import { Context, GitRef, Secret, dag } from "@dagger.io/dagger"
+
+import { parseImageName } from "../../../ci/src/core/release/image.ts"
+import { buildReleasePlan } from "../../../ci/src/core/release/plan.ts"
+import { parseReleaseVersion } from "../../../ci/src/core/release/version.ts"
 
 import type { Chain, FakeEngine, Op } from "./fake-engine.ts"
 
@@ -15,20 +19,22 @@ function flagValues(argv: readonly string[], flag: string): string[] {
   return argv.flatMap((a, i) => (a === flag && argv[i + 1] ? [argv[i + 1]!] : []))
 }
 
-/** A plan shaped like `hello-ci release-plan --json` for the images and version in the argv. */
+/**
+ * The plan `hello-ci release-plan --json` prints for this argv, computed by the toolkit's own planner
+ * (ci/src/core/release/plan.ts), so the module is tested against the toolkit's real answer, not a copy of it.
+ */
 export function planFor(argv: readonly string[]): object {
-  const version = (flagValues(argv, "--version")[0] ?? "v1.2.3").replace(/^v/, "")
-  const sha = flagValues(argv, "--sha")[0] ?? ""
-  const [major, minor] = version.split(".")
-  const pre = version.includes("-")
-  const tags = pre ? [version, `sha-${sha.slice(0, 7)}`] : [version, `${major}.${minor}`, major, "latest", `sha-${sha.slice(0, 7)}`]
-  const images = flagValues(argv, "--image").map((name) => ({
-    name,
-    title: name.slice(name.lastIndexOf("/") + 1),
-    references: tags.map((t) => `${name}:${t}`),
-    labels: { "org.opencontainers.image.title": name.slice(name.lastIndexOf("/") + 1), "org.opencontainers.image.version": version, "org.opencontainers.image.revision": sha },
-  }))
-  return { schema: "hello-ci/release-plan@1", input: `v${version}`, version, major: 1, minor: 2, patch: 3, prerelease: pre, revision: sha, created: "2026-01-31T12:00:00Z", tags, latest: !pre, reasons: [], images }
+  const version = parseReleaseVersion(flagValues(argv, "--version")[0])
+  if (!version.ok) throw new Error(`fake release-plan: ${version.reason}`)
+  const images = flagValues(argv, "--image").map((name) => {
+    const parsed = parseImageName(name)
+    if (!parsed.ok) throw new Error(`fake release-plan: ${parsed.reason}`)
+    return parsed
+  })
+  const [source] = flagValues(argv, "--source")
+  const [url] = flagValues(argv, "--url")
+  const [licenses] = flagValues(argv, "--licenses")
+  return buildReleasePlan({ version: version.value, sha: flagValues(argv, "--sha")[0] ?? "", created: "2026-01-31T12:00:00Z", images, metadata: { source, url, licenses } })
 }
 
 /** A scan-gate verdict with `blocking` blocking findings. */
