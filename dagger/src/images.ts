@@ -4,7 +4,7 @@
  * Each pin is `repository:tag@sha256:<index digest>`. The digest is what the engine pulls; the tag is
  * for people. Digests were copied from docker-library/repo-info (the metadata the official-images
  * bot publishes for every tag), from Dagger's own CI (trivy), or from several independent public
- * repositories that record the same digest (actionlint, cosign). None was resolved against a registry
+ * repositories that record the same digest (actionlint, cosign, nginx). None was resolved against a registry
  * from this repository's own machines.
  * Refresh: `dagger call pins` resolves each tag again and prints the refs to paste below.
  */
@@ -80,6 +80,18 @@ export const IMAGES = {
     digest: "sha256:c77247c92f4dfea851c70555738226498393e34e2f9ca83cb959e51c230e4ad7",
     version: "cosign 2.4.3 (ko-built, distroless, binary at /ko-app/cosign)",
     source: "four unrelated public repositories pin this index digest for v2.4.3 (ghcr.io and gcr.io/projectsigstore mirrors agree)",
+  },
+  /**
+   * Frontend runtime (frontend/Dockerfile `NGINX_IMAGE`) and the compose reverse proxy. The module builds it through the
+   * Dockerfile rather than pulling it here; it is in this table so `dagger call pins` refreshes it and
+   * test/repo/pins.test.ts keeps the Dockerfile and compose on this exact pin.
+   */
+  nginx: {
+    repository: "nginxinc/nginx-unprivileged",
+    tag: "1.28.0-alpine",
+    digest: "sha256:c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0",
+    version: "nginx 1.28.0, Alpine",
+    source: "five unrelated public repositories pin this index digest for 1.28.0-alpine in their Dockerfiles and scripts",
   },
   /** Throwaway OCI registry for `release --dry-run`. */
   registry: {

@@ -24,11 +24,19 @@ describe("image pins agree across the repository", () => {
     expect(read("backend/Dockerfile")).toContain(`ARG PYTHON_IMAGE=${refs.python}\n`);
   });
 
-  it("frontend/Dockerfile builds on the pinned node image", () => {
+  it("frontend/Dockerfile builds on the pinned node image and serves from the pinned nginx image", () => {
     expect(read("frontend/Dockerfile")).toContain(`ARG NODE_IMAGE=${refs.node}\n`);
+    expect(read("frontend/Dockerfile")).toContain(`ARG NGINX_IMAGE=${refs.nginx}\n`);
   });
 
-  it.each(["postgres", "redis"])("docker-compose.yml runs the pinned %s image", (name) => {
+  it("no Dockerfile or compose file pulls an image by tag alone", () => {
+    for (const file of ["backend/Dockerfile", "frontend/Dockerfile", "docker-compose.yml", "docker-compose.dev.yml"]) {
+      const pulls = [...read(file).matchAll(/^(?:ARG \w+_IMAGE=|\s*image: )(\S+)$/gm)].map((m) => m[1]!);
+      for (const ref of pulls.filter((r) => !r.startsWith("helloagents-"))) expect(ref, file).toMatch(/:[\w.-]+@sha256:[0-9a-f]{64}$/);
+    }
+  });
+
+  it.each(["postgres", "redis", "nginx"])("docker-compose.yml runs the pinned %s image", (name) => {
     expect(read("docker-compose.yml")).toContain(`image: ${refs[name]}\n`);
   });
 });
