@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Build the supply-chain tools the real-tools tests use (Syft, Trivy, cosign) from the Go module proxy, pinned by version,
-# into a cache outside the repository: ${HELLOAGENTS_CACHE:-$HOME/.cache/helloagents}/tools/<name>-<version>/<name>.
+# Build the tools the real-tools tests use (Syft, Trivy, cosign; actionlint for the workflow tests) from the Go module
+# proxy, pinned by version, into a cache outside the repository: ${HELLOAGENTS_CACHE:-$HOME/.cache/helloagents}/tools/<name>-<version>/<name>.
 # Idempotent: a tool whose binary is already there is not rebuilt. Prints one "name path" line per tool on stdout.
 #
 #   bash ci/test/tools/build-tools.sh            all tools
@@ -25,6 +25,8 @@ TOOLS=(
   "syft|v1.57.1|github.com/anchore/syft/cmd/syft||main.version"
   "trivy|v0.74.0|github.com/aquasecurity/trivy/cmd/trivy|GOEXPERIMENT=jsonv2|github.com/aquasecurity/trivy/pkg/version/app.ver"
   "cosign|v3.1.3|github.com/sigstore/cosign/v3/cmd/cosign||sigs.k8s.io/release-utils/version.gitVersion"
+  # The same actionlint release as the module's `lint` image (dagger/src/images.ts).
+  "actionlint|v1.7.12|github.com/rhysd/actionlint/cmd/actionlint||github.com/rhysd/actionlint.version"
 )
 
 want=("$@")
