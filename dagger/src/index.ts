@@ -245,10 +245,11 @@ export class Helloagents {
   ): Promise<Directory> {
     const signing = signingFrom({ key: cosignKey, keyPassword: cosignPassword, oidcRequestUrl, oidcRequestToken })
     const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
+    const started = cacheBuster()
     return release({
       source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, repositoryUrl, username, password,
       platforms: platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS], dryRun, skipTests, skipSmoke, policy, dbRepository,
-      signing, runTests: () => this.test(), cacheBuster: cacheBuster(),
+      signing, runTests: () => this.test(), cacheBuster: started, startedOn: started,
     })
   }
 

@@ -7,17 +7,20 @@ import { Container, Directory, File, dag } from "@dagger.io/dagger"
 
 import { ReleasePlan } from "./decisions.js"
 import { OUT_DIR } from "./paths.js"
+import { provenanceFileName } from "./provenance.js"
 import { PublishedImage } from "./publish.js"
 import type { Prepared } from "./release.js"
 import { SbomFormat, sbomFileName } from "./sbom.js"
 import { SigningMode } from "./sign.js"
 import { helloCi } from "./toolkit.js"
-import { appOf, variantName, variantsOf } from "./variants.js"
+import { App, appOf, variantName, variantsOf } from "./variants.js"
 
 /** Everything a finished release knows. */
 export interface ReleaseOutcome {
   readonly plan: ReleasePlan
   readonly prepared: Prepared
+  /** SLSA provenance predicate per app. */
+  readonly provenances: ReadonlyMap<App, File>
   readonly published: readonly PublishedImage[]
   /** Per image, `os/arch` → manifest digest, read back from the registry (dry runs only). */
   readonly platformDigests: Readonly<Record<string, Readonly<Record<string, string>>>>
@@ -32,6 +35,7 @@ export function releaseJson(o: ReleaseOutcome): object {
     name: image.name,
     digest: image.digest,
     references: image.references,
+    provenance: `provenance/${provenanceFileName(appOf(image.name))}`,
     platforms: variantsOf(o.prepared.variants, appOf(image.name)).map((v) => ({
       platform: v.platform,
       digest: o.platformDigests[image.name]?.[v.platform.split("/").slice(0, 2).join("/")] ?? null,
@@ -57,7 +61,7 @@ export function releaseSummary(toolkit: Container, record: string): File {
     .file(`${OUT_DIR}/summary.md`)
 }
 
-/** Return the release directory: summary.md, release.json, scan/, sbom/ and (when the smoke gate ran) smoke.md. */
+/** Return the release directory: summary.md, release.json, scan/, sbom/, provenance/ and (when the smoke gate ran) smoke.md. */
 export function releaseReport(toolkit: Container, o: ReleaseOutcome): Directory {
   const record = `${JSON.stringify(releaseJson(o), null, 2)}\n`
   const dir = dag
@@ -66,5 +70,6 @@ export function releaseReport(toolkit: Container, o: ReleaseOutcome): Directory 
     .withFile("summary.md", releaseSummary(toolkit, record))
     .withDirectory("scan", o.prepared.scan.reports)
     .withDirectory("sbom", o.prepared.sbomDir)
-  return o.prepared.smoke === undefined ? dir : dir.withNewFile("smoke.md", o.prepared.smoke)
+  const withProvenance = [...o.provenances].reduce((d, [app, file]) => d.withFile(`provenance/${provenanceFileName(app)}`, file), dir)
+  return o.prepared.smoke === undefined ? withProvenance : withProvenance.withNewFile("smoke.md", o.prepared.smoke)
 }

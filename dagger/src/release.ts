@@ -1,18 +1,19 @@
 /**
  * Release: plan → test → build every platform → scan gate → smoke → SBOMs → publish every tag with all
- * platform variants → sign and attest the digests → a report directory. Nothing is pushed before every gate passed.
+ * platform variants → sign the digests and attest SBOMs and SLSA provenance → a report directory. Nothing is pushed before every gate passed.
  */
-import { Container, Directory, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
+import { Container, Directory, File, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
 
 import { ReleaseStamp, releaseVariants } from "./build.js"
 import { ReleasePlan, parseReleasePlan } from "./decisions.js"
 import { smokeStack, verdictOrThrow } from "./health.js"
 import { PublishTarget, PublishedImage, assertPlatforms, indexPlatforms, publishImage, registryHost } from "./publish.js"
+import { provenance, provenanceFileName } from "./provenance.js"
 import { ReleaseOutcome, releaseReport } from "./release-report.js"
 import { SbomFormat, sbomFileName, sboms } from "./sbom.js"
 import { GatePolicy, ScanOutcome, runScan } from "./scan.js"
 import { DRY_RUN_REGISTRY_HOST, REGISTRY_PORT, registryService } from "./services.js"
-import { Signing, SigningMode, cosign, dockerConfigSecret, signDigest } from "./sign.js"
+import { Attestation, PredicateType, Signing, SigningMode, cosign, dockerConfigSecret, signDigest } from "./sign.js"
 import { helloCi } from "./toolkit.js"
 import { App, Variant, appOf, variantsOf } from "./variants.js"
 
@@ -39,6 +40,8 @@ export interface ReleaseRequest {
   readonly runTests: () => Promise<unknown>
   /** Changes every run so no gate, plan or signature is served from a cached layer. */
   readonly cacheBuster: string
+  /** RFC 3339 time the release started (the provenance's `startedOn`). */
+  readonly startedOn: string
 }
 
 /** What the checks before publishing produced. */
@@ -110,15 +113,36 @@ export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Pr
   return { variants, scan, sbomDir, ...(smoke === undefined ? {} : { smoke }) }
 }
 
-/** Sign every published index digest and attest its CycloneDX SBOMs (one per platform). */
-export async function signAll(req: ReleaseRequest, published: readonly PublishedImage[], prepared: Prepared): Promise<boolean> {
+/** Write the SLSA provenance predicate of every planned image (lazily; the report and the signatures use them). */
+export function provenanceFiles(req: ReleaseRequest, plan: ReleasePlan): Map<App, File> {
+  const platforms = [...req.platforms]
+  const files = plan.images.map((img) => {
+    const app = appOf(img.name)
+    const input = { app, image: img.name, version: req.version, revision: plan.revision, platforms, startedOn: req.startedOn, ...(req.repositoryUrl ? { repositoryUrl: req.repositoryUrl } : {}) }
+    return [app, provenance(req.toolkit, input, req.cacheBuster)] as const
+  })
+  return new Map(files)
+}
+
+/** What is attached to one image's index digest: CycloneDX and SPDX SBOMs per platform, then its provenance. */
+export function attestationsOf(image: PublishedImage, prepared: Prepared, provenances: ReadonlyMap<App, File>): Attestation[] {
+  const app = appOf(image.name)
+  const sbomTypes = [[SbomFormat.CycloneDx, PredicateType.CycloneDx], [SbomFormat.Spdx, PredicateType.SpdxJson]] as const
+  const sboms = variantsOf(prepared.variants, app).flatMap((v) =>
+    sbomTypes.map(([format, type]) => ({ name: sbomFileName(v, format), file: prepared.sbomDir.file(sbomFileName(v, format)), type })),
+  )
+  const predicate = provenances.get(app)
+  if (!predicate) throw new Error(`no provenance was written for ${image.name}`)
+  return [...sboms, { name: provenanceFileName(app), file: predicate, type: PredicateType.SlsaProvenance1 }]
+}
+
+/** Sign every published index digest and attach its SBOMs (both formats, every platform) and its provenance. */
+export async function signAll(req: ReleaseRequest, published: readonly PublishedImage[], prepared: Prepared, provenances: ReadonlyMap<App, File>): Promise<boolean> {
   if (req.signing.mode === SigningMode.None) return false
   const auth = req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
   const ctr = cosign(req.signing, auth ? await dockerConfigSecret(auth) : undefined, req.cacheBuster)
   for (const image of published) {
-    const names = variantsOf(prepared.variants, appOf(image.name)).map((v) => sbomFileName(v, SbomFormat.CycloneDx))
-    const files = names.map((name) => ({ name, file: prepared.sbomDir.file(name) }))
-    await signDigest(ctr, req.signing, `${image.name}@${image.digest}`, files)
+    await signDigest(ctr, req.signing, `${image.name}@${image.digest}`, attestationsOf(image, prepared, provenances))
   }
   return true
 }
@@ -136,7 +160,9 @@ export async function verifyDryRun(req: ReleaseRequest, registry: Service, publi
 }
 
 /** Validate credentials, then publish both images (to the throwaway registry on a dry run), verify and sign. */
-export async function shipRelease(req: ReleaseRequest, plan: ReleasePlan, prepared: Prepared): Promise<Omit<ReleaseOutcome, "plan" | "prepared">> {
+export async function shipRelease(
+  req: ReleaseRequest, plan: ReleasePlan, prepared: Prepared, provenances: ReadonlyMap<App, File>,
+): Promise<Omit<ReleaseOutcome, "plan" | "prepared" | "provenances">> {
   const registry = req.dryRun ? registryService(req.cacheBuster) : undefined
   const auth = req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
   const target: PublishTarget = registry ? { registryService: registry } : auth ? { auth } : {}
@@ -145,7 +171,7 @@ export async function shipRelease(req: ReleaseRequest, plan: ReleasePlan, prepar
     const publishOne = (img: ReleasePlan["images"][number]) => publishImage(img, variantsOf(prepared.variants, appOf(img.name)), target)
     const published = await Promise.all(plan.images.map(publishOne))
     const platformDigests = registry ? await verifyDryRun(req, registry, published) : {}
-    const signed = req.dryRun ? false : await signAll(req, published, prepared)
+    const signed = req.dryRun ? false : await signAll(req, published, prepared, provenances)
     return { published, platformDigests, signed, dryRun: req.dryRun, signing: req.dryRun ? SigningMode.None : req.signing.mode }
   } finally {
     if (registry) await registry.stop()
@@ -162,6 +188,7 @@ export async function release(req: ReleaseRequest): Promise<Directory> {
   checkCredentials(req)
   const plan = await planRelease(req)
   const prepared = await prepareRelease(req, plan)
-  const shipped = await shipRelease(req, plan, prepared)
-  return releaseReport(req.toolkit, { plan, prepared, ...shipped })
+  const provenances = provenanceFiles(req, plan)
+  const shipped = await shipRelease(req, plan, prepared, provenances)
+  return releaseReport(req.toolkit, { plan, prepared, provenances, ...shipped })
 }

@@ -1,5 +1,5 @@
 /**
- * Signing: cosign (pinned by digest) signs each published index DIGEST and attests its CycloneDX SBOMs,
+ * Signing: cosign (pinned by digest) signs each published index DIGEST and attests its SBOMs and provenance,
  * keyless with the GitHub OIDC request variables, or with a key; every credential is a Secret.
  */
 import { Container, File, Secret, dag } from "@dagger.io/dagger"
@@ -79,15 +79,30 @@ function keyArgs(signing: Signing): string[] {
   return signing.mode === SigningMode.Key ? ["--key", KEY_PATH] : []
 }
 
-/** Sign one `name@sha256:…` reference and attest each CycloneDX SBOM to it. */
-export async function signDigest(ctr: Container, signing: Signing, digestRef: string, sboms: ReadonlyArray<{ name: string; file: File }>): Promise<void> {
+/** cosign predicate types the release attaches. */
+export enum PredicateType {
+  CycloneDx = "cyclonedx",
+  SpdxJson = "spdxjson",
+  SlsaProvenance1 = "slsaprovenance1",
+}
+
+/** One attestation to attach: a predicate file and its type. */
+export interface Attestation {
+  /** File name, unique per signed reference (mounted under /attest/). */
+  readonly name: string
+  readonly file: File
+  readonly type: PredicateType
+}
+
+/** Sign one `name@sha256:…` reference and attach each attestation (SBOMs, provenance) to it. */
+export async function signDigest(ctr: Container, signing: Signing, digestRef: string, attestations: readonly Attestation[]): Promise<void> {
   if (!/@sha256:[0-9a-f]{64}$/.test(digestRef)) throw new Error(`refusing to sign ${digestRef}: sign digests, never tags`)
   let run = ctr.withExec([COSIGN, "sign", "--yes", ...keyArgs(signing), digestRef])
-  for (const sbom of sboms) {
-    const path = `/sbom/${sbom.name}`
+  for (const attestation of attestations) {
+    const path = `/attest/${attestation.name}`
     run = run
-      .withMountedFile(path, sbom.file)
-      .withExec([COSIGN, "attest", "--yes", ...keyArgs(signing), "--type", "cyclonedx", "--predicate", path, digestRef])
+      .withMountedFile(path, attestation.file)
+      .withExec([COSIGN, "attest", "--yes", ...keyArgs(signing), "--type", attestation.type, "--predicate", path, digestRef])
   }
   await run.sync()
 }

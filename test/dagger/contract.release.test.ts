@@ -1,8 +1,14 @@
 // Tier 3: what `release` asks the engine for: plan, pinned scanner over every platform, a gate that stops
 // publishing, gzip multi-platform publishes, credentials only as Secrets, signatures on digests, dry runs.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+
 import { describe, expect, it } from "vitest"
 
+import { main } from "../../ci/src/cli.ts"
 import { parseReleaseRecord, renderReleaseSummary } from "../../ci/src/core/release/summary.ts"
+import { memoryIo } from "../../ci/src/io.ts"
 import { releaseRecordSchema } from "../../ci/src/schemas/release-record.ts"
 import { imageRef } from "../../dagger/src/images.ts"
 import { Severity } from "../../dagger/src/scan.ts"
@@ -196,19 +202,41 @@ describe("release: publish (tier 3)", () => {
 })
 
 describe("release: signing (tier 3)", () => {
-  it("signs and attests (CycloneDX) the published index digests, never tags, with the pinned cosign", async () => {
+  it("signs and attests the published index digests, never tags, with the pinned cosign", async () => {
     installReleaseFakes(h.engine)
     await runRelease({ key: true })
     const execs = cosignExecs()
     expect(execs.filter((a) => a[1] === "sign")).toHaveLength(2)
-    expect(execs.filter((a) => a[1] === "attest")).toHaveLength(4) // one CycloneDX SBOM per platform, per image
+    expect(execs.filter((a) => a[1] === "attest")).toHaveLength(10) // per image: CycloneDX + SPDX per platform, one provenance
     for (const args of execs) {
       expect(args.at(-1)).toMatch(/^ghcr\.io\/acme\/helloagents-(backend|frontend)@sha256:[0-9a-f]{64}$/)
       expect(args).toContain("--yes")
     }
-    for (const args of execs.filter((a) => a[1] === "attest")) expect(args).toEqual(expect.arrayContaining(["--type", "cyclonedx", "--predicate"]))
+    for (const args of execs.filter((a) => a[1] === "attest")) expect(args).toEqual(expect.arrayContaining(["--yes", "--key", "/cosign/cosign.key", "--predicate"]))
     const cosignChains = h.engine.chains().filter((c) => c.some((op) => op.field === "withExec" && (op.args.args as string[])[0] === "/ko-app/cosign"))
     for (const chain of cosignChains) expect(fromAddress(chain)).toBe(imageRef("cosign"))
+  })
+
+  it("attaches both SBOM formats of every platform and the SLSA provenance to each image's digest", async () => {
+    installReleaseFakes(h.engine)
+    await runRelease({ key: true })
+    const attests = cosignExecs().filter((a) => a[1] === "attest")
+    for (const app of ["backend", "frontend"]) {
+      const mine = attests.filter((a) => a.at(-1)!.startsWith(`ghcr.io/acme/helloagents-${app}@sha256:`))
+      const typed = mine.map((a) => `${a[a.indexOf("--type") + 1]} ${a[a.indexOf("--predicate") + 1]}`).sort()
+      expect(typed).toEqual([
+        `cyclonedx /attest/helloagents-${app}-linux-amd64.cdx.json`,
+        `cyclonedx /attest/helloagents-${app}-linux-arm64.cdx.json`,
+        `slsaprovenance1 /attest/helloagents-${app}.slsa.json`,
+        `spdxjson /attest/helloagents-${app}-linux-amd64.spdx.json`,
+        `spdxjson /attest/helloagents-${app}-linux-arm64.spdx.json`,
+      ])
+    }
+    // each predicate mounted where cosign reads it comes from the toolkit's provenance run for that image
+    const chain = h.engine.chains().find((c) => c.some((op) => op.field === "withMountedFile" && op.args.path === "/attest/helloagents-backend.slsa.json"))!
+    const mount = chain.find((op) => op.field === "withMountedFile" && op.args.path === "/attest/helloagents-backend.slsa.json")!
+    const source = argChain(h.engine, mount, "source")
+    expect(lastExec(source).slice(2, 5)).toEqual(["provenance", "--image", "ghcr.io/acme/helloagents-backend"])
   })
 
   it("signs keylessly with the GitHub OIDC request variables passed only through withSecretVariable", async () => {
@@ -267,6 +295,32 @@ describe("release: the report (tier 3)", () => {
     expect(summary).toContain("--certificate-identity-regexp '^https://github\\.com/acme/helloagents/\\.github/workflows/release\\.yml@refs/tags/v.*$'")
     expect(summary).toContain(`cosign verify-attestation --type cyclonedx`)
     expect(newFile(report, "smoke.md")).not.toBe("undefined")
+  })
+
+  it("writes each image's provenance with an argv the real hello-ci accepts, and puts it in the report", async () => {
+    installReleaseFakes(h.engine)
+    const report = await runRelease({ repositoryUrl: "https://github.com/acme/helloagents" })
+    const runs = h.engine.chains().map(lastExec).filter((a) => a[2] === "provenance")
+    const argvs = [...new Set(runs.map((a) => JSON.stringify(a)))].map((a) => JSON.parse(a) as string[])
+    expect(argvs.map((a) => a[a.indexOf("--image") + 1]).sort()).toEqual(["ghcr.io/acme/helloagents-backend", "ghcr.io/acme/helloagents-frontend"])
+    const frontend = argvs.find((a) => a.includes("ghcr.io/acme/helloagents-frontend"))!
+    expect(frontend.filter((_, i) => frontend[i - 1] === "--base-image")).toEqual([imageRef("node"), imageRef("nginx")])
+    expect(frontend.filter((_, i) => frontend[i - 1] === "--platform")).toEqual(PLATFORMS)
+    expect(frontend).toEqual(expect.arrayContaining(["--dockerfile", "frontend/Dockerfile", "--sha", FAKE_COMMIT, "--version", "v1.2.3", "--repository-url", "https://github.com/acme/helloagents"]))
+    // the toolkit's own CLI accepts exactly this argv (output redirected to a temp file)
+    const dir = mkdtempSync(join(tmpdir(), "prov-"))
+    try {
+      const io = memoryIo()
+      const argv = frontend.slice(2).map((a, i, all) => (all[i - 1] === "--out" ? join(dir, "p.json") : a))
+      expect(await main(["node", "hello-ci", ...argv], io), io.stderr).toBe(0)
+      expect(JSON.parse(readFileSync(join(dir, "p.json"), "utf8")).buildDefinition.externalParameters.dockerfile).toBe("frontend/Dockerfile")
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+    const files = report.filter((op) => op.field === "withFile").map((op) => String(op.args.path))
+    expect(files).toEqual(expect.arrayContaining(["provenance/helloagents-backend.slsa.json", "provenance/helloagents-frontend.slsa.json"]))
+    const record = releaseRecordSchema.parse(JSON.parse(newFile(report, "release.json")))
+    expect(record.images.map((i) => i.provenance)).toEqual(["provenance/helloagents-backend.slsa.json", "provenance/helloagents-frontend.slsa.json"])
   })
 
   it("passes --repository-url to the plan as the OCI source and url labels of every image", async () => {

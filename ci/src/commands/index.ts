@@ -8,6 +8,7 @@ import { healthCheckCommand } from "./health-check.js";
 import { smokeCommand } from "./smoke.js";
 import { releasePlanCommand } from "./release-plan.js";
 import { releaseSummaryCommand } from "./release-summary.js";
+import { provenanceCommand } from "./provenance.js";
 import { scanGateCommand } from "./scan-gate.js";
 import { sbomCheckCommand } from "./sbom-check.js";
 
@@ -18,6 +19,7 @@ export const commands: CommandFactory[] = [
   scanGateCommand,
   sbomCheckCommand,
   releaseSummaryCommand,
+  provenanceCommand,
   healthCheckCommand,
   smokeCommand,
 ];

@@ -2,12 +2,17 @@
 import type { z } from "zod";
 import { UsageError } from "../errors.js";
 
-/** Parse `raw` with `schema`; on failure throw a UsageError (exit 2) naming the first invalid option. */
+/** The flag commander stored under `key`: `startedOn` → `--started-on`. */
+export function flagName(key: string): string {
+  return `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** Parse `raw` with `schema`; on failure throw a UsageError (exit 2) naming the first invalid option as typed. */
 export function parseOptions<S extends z.ZodType>(schema: S, raw: unknown, command: string): z.infer<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  const where = issue && issue.path.length > 0 ? `--${String(issue.path[0])}` : "options";
+  const where = issue && issue.path.length > 0 ? flagName(String(issue.path[0])) : "options";
   throw new UsageError(`${command}: ${where}: ${issue?.message ?? "invalid"}`);
 }
 

@@ -4,24 +4,15 @@ import { z } from "zod";
 import { parseImageName } from "../core/release/image.js";
 import { buildReleasePlan, metadataFromEnv } from "../core/release/plan.js";
 import { invalidTags } from "../core/release/tags.js";
-import { parseReleaseVersion, VERSION_HINT, type ReleaseVersion } from "../core/release/version.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import type { ReleasePlan } from "../schemas/release-plan.js";
+import { commitShaOption, releaseVersionOption, rfc3339Option } from "../schemas/release-options.js";
 import { collect, parseOptions } from "./parse-options.js";
 
 export const releasePlanOptionsSchema = z.object({
-  version: z
-    .string({ error: `missing: ${VERSION_HINT}` })
-    .transform((value, ctx): ReleaseVersion => {
-      const parsed = parseReleaseVersion(value);
-      if (parsed.ok) return parsed.value;
-      ctx.addIssue({ code: "custom", message: parsed.reason });
-      return z.NEVER;
-    }),
-  sha: z
-    .string({ error: "missing: expected the full 40-hex commit sha, e.g. --sha $(git rev-parse HEAD)" })
-    .regex(/^[0-9a-fA-F]{40}$/, { error: "expected the full 40-hex commit sha, e.g. --sha $(git rev-parse HEAD)" }),
+  version: releaseVersionOption,
+  sha: commitShaOption,
   image: z
     .array(z.string(), { error: "missing: give at least one --image, e.g. --image ghcr.io/acme/helloagents-backend" })
     .min(1)
@@ -33,7 +24,7 @@ export const releasePlanOptionsSchema = z.object({
         return z.NEVER;
       }),
     ),
-  created: z.iso.datetime({ offset: true, error: "expected an RFC 3339 time, e.g. 2026-01-31T12:00:00Z" }).optional(),
+  created: rfc3339Option.optional(),
   description: z.string().optional(),
   url: z.url({ error: "expected an absolute URL" }).optional(),
   source: z.url({ error: "expected an absolute URL" }).optional(),

@@ -1,4 +1,4 @@
-/** Small zod building blocks shared by flags and config files: durations, percentile budgets, conditions, URLs. */
+/** Small zod building blocks shared by flags and config files: durations, percentile budgets, conditions, URLs, times. */
 import { z } from "zod";
 import { parseDuration, parsePercentileBudget } from "../core/config/duration.js";
 import { ConditionSyntaxError, parseCondition } from "../core/health/condition.js";
@@ -44,5 +44,8 @@ export const tlsPolicySchema = z
   })
   .strict()
   .refine((p) => p.warnDays >= p.failDays, { message: "warnDays must be at least failDays" });
+
+/** An RFC 3339 time with `Z` or an offset. */
+export const rfc3339Schema = z.iso.datetime({ offset: true, error: "expected an RFC 3339 time, e.g. 2026-01-31T12:00:00Z" });
 
 export const countSchema = z.coerce.number().int().positive();

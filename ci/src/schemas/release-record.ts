@@ -22,6 +22,8 @@ export const releaseImageSchema = z.object({
   /** Digest of the multi-platform index every tag points at. */
   digest: digestSchema,
   references: z.array(z.string()).min(1),
+  /** SLSA v1 provenance predicate, relative to the release directory (attested with the SBOMs when signed). */
+  provenance: z.string().optional(),
   platforms: z.array(releasePlatformSchema).min(1),
 });
 

@@ -1,14 +1,17 @@
 /**
  * Tier 4: the real tools on this repository's real artifacts. Syft and Trivy produce SBOMs and reports from the
  * frontend lockfile, the backend requirements and virtualenv; the built hello-ci checks them (sbom-check, scan-gate).
- * cosign signs and verifies an SBOM offline. The tools are built (cached) rather than skipped when missing.
+ * cosign signs and verifies an SBOM offline, and attests the provenance predicate hello-ci writes. The tools are built
+ * (cached) rather than skipped when missing.
  *
  * Trivy's vulnerability DB comes from ghcr.io, which is unreachable here. The vulnerability scans therefore use a DB
  * loaded from Trivy's own test advisories (see test/tools/trivy-fixture-db); a scan with no DB at all must fail loudly.
  */
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { provenanceSchema } from "../../src/schemas/provenance.js";
 import { sbomCheckResultSchema } from "../../src/schemas/sbom-check.js";
 import { scanVerdictSchema } from "../../src/schemas/scan-verdict.js";
 import { trivyReportSchema } from "../../src/schemas/trivy-report.js";
@@ -183,5 +186,66 @@ describe("cosign signs and attests an SBOM offline (key pair; no transparency lo
       runTool(tools.cosign, ["verify-blob-attestation", "--key", "cosign.pub", "--bundle", "att.bundle", "--type", "cyclonedx", "--insecure-ignore-tlog=true", file], { cwd: dir });
     expect(verify("artifact.tar")).toMatchObject({ code: 0, stderr: expect.stringContaining("Verified OK") });
     expect(verify("other.tar").stderr).toMatch(/digests do not match/);
+  });
+
+  it("attest-blob --type slsaprovenance1 binds the provenance predicate to the artifact's digest", () => {
+    const artifact = readFileSync(path.join(repo, "frontend/Dockerfile"));
+    writeFileSync(path.join(dir, "image.tar"), artifact);
+    writeFileSync(path.join(dir, "other-image.tar"), "not the image");
+    const provenance = runCli(
+      [
+        "provenance",
+        "--image",
+        "ghcr.io/acme/helloagents-frontend",
+        "--version",
+        "v1.2.3",
+        "--sha",
+        "0123456789abcdef0123456789abcdef01234567",
+        "--platform",
+        "linux/amd64",
+        "--platform",
+        "linux/arm64",
+        "--dockerfile",
+        "frontend/Dockerfile",
+        "--base-image",
+        "node:20-slim@sha256:6db5e436948af8f0244488a1f658c2c8e55a3ae51ca2e1686ed042be8f25f70a",
+        "--base-image",
+        "nginxinc/nginx-unprivileged:1.28.0-alpine@sha256:c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0",
+        "--repository-url",
+        "https://github.com/acme/helloagents",
+        "--invocation-id",
+        "https://github.com/acme/helloagents/actions/runs/42",
+        "--started-on",
+        "2026-01-31T11:58:00Z",
+        "--finished-on",
+        "2026-01-31T12:00:00Z",
+        "--out",
+        "prov.json",
+      ],
+      { cwd: dir },
+    );
+    expect(provenance.code, provenance.stderr).toBe(0);
+    const predicate = provenanceSchema.parse(JSON.parse(readFileSync(path.join(dir, "prov.json"), "utf8")));
+
+    const attest = runTool(tools.cosign, ["attest-blob", ...offline, "--predicate", "prov.json", "--type", "slsaprovenance1", "--bundle", "prov.bundle", "image.tar"], { cwd: dir, env });
+    expect(attest.code, attest.stderr).toBe(0);
+    const verify = (file: string) =>
+      runTool(tools.cosign, ["verify-blob-attestation", "--key", "cosign.pub", "--bundle", "prov.bundle", "--type", "slsaprovenance1", "--insecure-ignore-tlog=true", file], { cwd: dir });
+    expect(verify("image.tar")).toMatchObject({ code: 0, stderr: expect.stringContaining("Verified OK") });
+    const other = verify("other-image.tar");
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/digests do not match/);
+
+    // cosign reads the predicate into the SLSA v1 protobuf and writes it back: unknown fields would be dropped and
+    // malformed times refused, so an equal predicate in the signed statement means every field we write is SLSA v1.
+    const bundle = JSON.parse(readFileSync(path.join(dir, "prov.bundle"), "utf8")) as { dsseEnvelope: { payload: string } };
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, "base64").toString("utf8")) as {
+      subject: { digest: { sha256: string } }[];
+      predicateType: string;
+      predicate: unknown;
+    };
+    expect(statement.predicateType).toBe("https://slsa.dev/provenance/v1");
+    expect(statement.subject.map((s) => s.digest.sha256)).toEqual([createHash("sha256").update(artifact).digest("hex")]);
+    expect(statement.predicate).toEqual(predicate);
   });
 });

@@ -1,7 +1,8 @@
-/** The built CLI: release-plan, scan-gate, sbom-check and release-summary as a pipeline calls them (exit codes, stdout, stderr). */
+/** The built CLI: release-plan, scan-gate, sbom-check, release-summary and provenance as a pipeline calls them (exit codes, stdout, stderr). */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { provenanceSchema } from "../../src/schemas/provenance.js";
 import { releasePlanSchema } from "../../src/schemas/release-plan.js";
 import { sbomCheckResultSchema } from "../../src/schemas/sbom-check.js";
 import { scanVerdictSchema } from "../../src/schemas/scan-verdict.js";
@@ -104,6 +105,62 @@ describe("built hello-ci release-summary", () => {
     expect(run.code).toBe(2);
     expect(run.stderr.trim().split("\n")).toHaveLength(1);
     expect(run.stderr).toContain("is not JSON (truncated or corrupt?)");
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("built hello-ci provenance", () => {
+  const PYTHON = "python:3.11.15-slim-bookworm@sha256:d29f48a31a8b408ed19272ca1e7b10ebae13b240a27e862d3d4217c528e2e0c3";
+  const NGINX = "nginxinc/nginx-unprivileged:1.28.0-alpine@sha256:c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0";
+  const flags = (baseImages: string[]) => [
+    "provenance",
+    "--image",
+    "ghcr.io/acme/helloagents-frontend",
+    "--version",
+    "v1.2.3",
+    "--sha",
+    SHA,
+    "--platform",
+    "linux/amd64",
+    "--platform",
+    "linux/arm64",
+    "--dockerfile",
+    "frontend/Dockerfile",
+    ...baseImages.flatMap((ref) => ["--base-image", ref]),
+    "--repository-url",
+    "https://github.com/acme/helloagents",
+    "--started-on",
+    "2026-01-31T11:58:00Z",
+    "--finished-on",
+    "2026-01-31T12:00:00Z",
+  ];
+
+  it("writes the SLSA v1 predicate the Dagger module hands to cosign, and prints nothing", async () => {
+    const out = path.join(work, "provenance.json");
+    const run = await runCli([...flags([PYTHON, NGINX]), "--out", out]);
+    expect([run.code, run.stdout, run.stderr]).toEqual([0, "", ""]);
+    const predicate = provenanceSchema.parse(JSON.parse(readFileSync(out, "utf8")));
+    expect(predicate.buildDefinition.externalParameters).toEqual({
+      image: "ghcr.io/acme/helloagents-frontend",
+      version: "1.2.3",
+      platforms: ["linux/amd64", "linux/arm64"],
+      dockerfile: "frontend/Dockerfile",
+      source: { repository: "https://github.com/acme/helloagents", revision: SHA },
+    });
+    expect(predicate.buildDefinition.resolvedDependencies).toEqual([
+      { uri: "git+https://github.com/acme/helloagents", digest: { gitCommit: SHA } },
+      { uri: "pkg:docker/python@3.11.15-slim-bookworm", digest: { sha256: "d29f48a31a8b408ed19272ca1e7b10ebae13b240a27e862d3d4217c528e2e0c3" } },
+      { uri: "pkg:docker/nginxinc/nginx-unprivileged@1.28.0-alpine", digest: { sha256: "c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0" } },
+    ]);
+    expect(predicate.runDetails.metadata).toEqual({ startedOn: "2026-01-31T11:58:00Z", finishedOn: "2026-01-31T12:00:00Z" });
+  });
+
+  it("exits 2 with one line on a base image without a digest, and writes nothing", async () => {
+    const out = path.join(work, "never-provenance.json");
+    const run = await runCli([...flags([PYTHON, "nginxinc/nginx-unprivileged:1.28.0-alpine"]), "--out", out]);
+    expect(run.code).toBe(2);
+    expect(run.stdout).toBe("");
+    expect(run.stderr).toMatch(/^hello-ci: provenance: --base-image: base image 'nginxinc\/nginx-unprivileged:1\.28\.0-alpine' is not pinned: base images must be pinned by digest[^\n]*\n$/);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -43,7 +43,7 @@ describe("renderReleaseSummary", () => {
   it("lists every image with its index digest and tags, every platform, the gate and the smoke result", () => {
     const md = renderReleaseSummary(record());
     expect(md).toMatch(/^# Release 1\.2\.3\n/);
-    expect(md).toContain(`| \`ghcr.io/acme/helloagents-backend\` | \`sha256:${"a".repeat(64)}\` | \`1.2.3\` \`1.2\` \`1\` \`latest\` \`sha-0123456\` |`);
+    expect(md).toContain(`| \`ghcr.io/acme/helloagents-backend\` | \`sha256:${"a".repeat(64)}\` | \`1.2.3\` \`1.2\` \`1\` \`latest\` \`sha-0123456\` | \`provenance/helloagents-backend.slsa.json\` |`);
     expect(md).toContain("| `ghcr.io/acme/helloagents-frontend` | linux/arm64 | not read back | `sbom/helloagents-frontend-linux-arm64.cdx.json` |");
     expect(md).toContain("Scan gate: **pass** (0 blocking; all findings: CRITICAL 0 · HIGH 0 · MEDIUM 3 · LOW 7 · UNKNOWN 0)");
     expect(md).toContain("Smoke: passed (see smoke.md).");
@@ -55,12 +55,20 @@ describe("renderReleaseSummary", () => {
     const identity = "--certificate-identity-regexp '^https://github\\.com/acme/helloagents/\\.github/workflows/release\\.yml@refs/tags/v.*$'";
     expect(md).toContain(`cosign verify ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com ghcr.io/acme/helloagents-backend@sha256:${"a".repeat(64)}`);
     expect(md).toContain(`cosign verify-attestation --type cyclonedx ${identity}`);
+    expect(md).toContain(`cosign verify-attestation --type slsaprovenance1 ${identity} --certificate-oidc-issuer https://token.actions.githubusercontent.com ghcr.io/acme/helloagents-frontend@sha256:${"b".repeat(64)}`);
   });
 
   it("escapes the repository for the identity regexp and leaves a placeholder when the source is unknown", () => {
     expect(new RegExp(signerIdentityRegexp("https://github.com/a.b/c+d")).test("https://github.com/a.b/c+d/.github/workflows/release.yml@refs/tags/v1.0.0")).toBe(true);
     expect(new RegExp(signerIdentityRegexp("https://github.com/a.b/c+d")).test("https://github.com/aXb/c+d/.github/workflows/release.yml@refs/tags/v1.0.0")).toBe(false);
     expect(signerIdentityRegexp(undefined)).toBe("^https://github\\.com/<owner>/<repo>/\\.github/workflows/release\\.yml@refs/tags/v.*$");
+  });
+
+  it("offers no provenance check for an image without one", () => {
+    const base = record();
+    const md = renderReleaseSummary({ ...base, images: base.images.map(({ provenance: _, ...img }) => img) });
+    expect(md).not.toContain("slsaprovenance1");
+    expect(md).toContain(`| \`sha256:${"a".repeat(64)}\` | \`1.2.3\` \`1.2\` \`1\` \`latest\` \`sha-0123456\` | none |`);
   });
 
   it("gives key-based verify commands for a key-signed release", () => {

@@ -43,12 +43,13 @@ export function verifyCommands(record: ReleaseRecord): string[] {
   return record.images.flatMap((img) => [
     `cosign verify ${how} ${img.name}@${img.digest}`,
     `cosign verify-attestation --type cyclonedx ${how} ${img.name}@${img.digest}`,
+    ...(img.provenance ? [`cosign verify-attestation --type slsaprovenance1 ${how} ${img.name}@${img.digest}`] : []),
   ]);
 }
 
 const code = (s: string) => `\`${s}\``;
 
-/** Render the summary: banner, images with index digests and tags, per-platform digests, scan gate, smoke, how to verify. */
+/** Render the summary: banner, images with index digests, tags and provenance, per-platform digests, scan gate, smoke, how to verify. */
 export function renderReleaseSummary(record: ReleaseRecord): string {
   const platforms = [...new Set(record.images.flatMap((img) => img.platforms.map((p) => p.platform)))];
   const counts = Object.entries(record.findings.counts).map(([severity, n]) => `${severity} ${n}`).join(" · ") || "none";
@@ -61,9 +62,9 @@ export function renderReleaseSummary(record: ReleaseRecord): string {
     ...signingBanner(record),
     `Commit ${code(record.revision)} · platforms ${platforms.join(", ")} · signing: ${record.signed ? record.signing : "none"}`,
     "",
-    "| image | index digest | tags |",
-    "|---|---|---|",
-    ...record.images.map((img) => `| ${code(img.name)} | ${code(img.digest)} | ${record.tags.map(code).join(" ")} |`),
+    "| image | index digest | tags | provenance |",
+    "|---|---|---|---|",
+    ...record.images.map((img) => `| ${code(img.name)} | ${code(img.digest)} | ${record.tags.map(code).join(" ")} | ${img.provenance ? code(img.provenance) : "none"} |`),
     "",
     "| image | platform | manifest digest | SBOM |",
     "|---|---|---|---|",

@@ -1,0 +1,63 @@
+/**
+ * Provenance: one SLSA v1 predicate per released image, written by `hello-ci provenance` (the toolkit owns its shape)
+ * from what the module knows: the image, version, commit, platforms, Dockerfile and the pinned base images.
+ */
+import { Container, File } from "@dagger.io/dagger"
+
+import { ImageName, imageRef } from "./images.js"
+import { BACKEND, FRONTEND, OUT_DIR } from "./paths.js"
+import { helloCi } from "./toolkit.js"
+import { App } from "./variants.js"
+
+/** The images each app's Dockerfile builds FROM: its `ARG *_IMAGE` defaults (test/repo/pins.test.ts keeps them equal). */
+export const BASE_IMAGES: Readonly<Record<App, readonly ImageName[]>> = {
+  [App.Backend]: ["python"],
+  [App.Frontend]: ["node", "nginx"],
+}
+
+/** The Dockerfile each app is built from, relative to the repository root. */
+export const DOCKERFILES: Readonly<Record<App, string>> = {
+  [App.Backend]: `${BACKEND}/Dockerfile`,
+  [App.Frontend]: `${FRONTEND}/Dockerfile`,
+}
+
+/** What the predicate of one image is made from. */
+export interface ProvenanceInput {
+  readonly app: App
+  /** Published repository, e.g. `ghcr.io/acme/helloagents-backend`. */
+  readonly image: string
+  /** The version as given, `v1.2.3`. */
+  readonly version: string
+  readonly revision: string
+  readonly platforms: readonly string[]
+  readonly repositoryUrl?: string
+  /** RFC 3339 time the release started. */
+  readonly startedOn: string
+}
+
+/** File name of an app's predicate in the report's `provenance/` folder. */
+export function provenanceFileName(app: App): string {
+  return `${app}.slsa.json`
+}
+
+/** Return the `hello-ci provenance` argv for one image. */
+export function provenanceArgs(input: ProvenanceInput): string[] {
+  return [
+    "provenance", "--image", input.image, "--version", input.version, "--sha", input.revision,
+    ...input.platforms.flatMap((p) => ["--platform", p]),
+    "--dockerfile", DOCKERFILES[input.app],
+    ...BASE_IMAGES[input.app].flatMap((name) => ["--base-image", imageRef(name)]),
+    ...(input.repositoryUrl ? ["--repository-url", input.repositoryUrl] : []),
+    "--started-on", input.startedOn,
+    "--out", `${OUT_DIR}/${provenanceFileName(input.app)}`,
+  ]
+}
+
+/** Write one image's predicate with the toolkit; a refused input fails the release before anything is signed. */
+export function provenance(toolkit: Container, input: ProvenanceInput, cacheBuster: string): File {
+  return toolkit
+    .withEnvVariable("CACHE_BUSTER", cacheBuster)
+    .withExec(["mkdir", "-p", OUT_DIR])
+    .withExec(helloCi(...provenanceArgs(input)))
+    .file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
+}
