@@ -16,6 +16,7 @@ import { sbomCheckResultSchema } from "../../src/schemas/sbom-check.js";
 import { scanVerdictSchema } from "../../src/schemas/scan-verdict.js";
 import { trivyReportSchema } from "../../src/schemas/trivy-report.js";
 import { runCliSync as runCli } from "../support/cli.js";
+import { frontendProvenanceArgs, NGINX_PIN, NODE_PIN } from "../support/provenance.js";
 import { tempDir } from "../support/temp.js";
 import { buildTools, runTool, type Tools } from "../support/tools.js";
 
@@ -193,35 +194,7 @@ describe("cosign signs and attests an SBOM offline (key pair; no transparency lo
     writeFileSync(path.join(dir, "image.tar"), artifact);
     writeFileSync(path.join(dir, "other-image.tar"), "not the image");
     const provenance = runCli(
-      [
-        "provenance",
-        "--image",
-        "ghcr.io/acme/helloagents-frontend",
-        "--version",
-        "v1.2.3",
-        "--sha",
-        "0123456789abcdef0123456789abcdef01234567",
-        "--platform",
-        "linux/amd64",
-        "--platform",
-        "linux/arm64",
-        "--dockerfile",
-        "frontend/Dockerfile",
-        "--base-image",
-        "node:20-slim@sha256:6db5e436948af8f0244488a1f658c2c8e55a3ae51ca2e1686ed042be8f25f70a",
-        "--base-image",
-        "nginxinc/nginx-unprivileged:1.28.0-alpine@sha256:c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0",
-        "--repository-url",
-        "https://github.com/acme/helloagents",
-        "--invocation-id",
-        "https://github.com/acme/helloagents/actions/runs/42",
-        "--started-on",
-        "2026-01-31T11:58:00Z",
-        "--finished-on",
-        "2026-01-31T12:00:00Z",
-        "--out",
-        "prov.json",
-      ],
+      frontendProvenanceArgs([NODE_PIN, NGINX_PIN], ["--invocation-id", "https://github.com/acme/helloagents/actions/runs/42", "--out", "prov.json"]),
       { cwd: dir },
     );
     expect(provenance.code, provenance.stderr).toBe(0);

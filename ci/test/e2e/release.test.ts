@@ -8,6 +8,7 @@ import { sbomCheckResultSchema } from "../../src/schemas/sbom-check.js";
 import { scanVerdictSchema } from "../../src/schemas/scan-verdict.js";
 import { runCli } from "../support/cli.js";
 import { ciRoot } from "../support/stack.js";
+import { frontendProvenanceArgs, NGINX_PIN, NODE_PIN } from "../support/provenance.js";
 import { tempDir } from "../support/temp.js";
 
 const SHA = "0123456789abcdef0123456789abcdef01234567";
@@ -110,34 +111,10 @@ describe("built hello-ci release-summary", () => {
 });
 
 describe("built hello-ci provenance", () => {
-  const PYTHON = "python:3.11.15-slim-bookworm@sha256:d29f48a31a8b408ed19272ca1e7b10ebae13b240a27e862d3d4217c528e2e0c3";
-  const NGINX = "nginxinc/nginx-unprivileged:1.28.0-alpine@sha256:c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0";
-  const flags = (baseImages: string[]) => [
-    "provenance",
-    "--image",
-    "ghcr.io/acme/helloagents-frontend",
-    "--version",
-    "v1.2.3",
-    "--sha",
-    SHA,
-    "--platform",
-    "linux/amd64",
-    "--platform",
-    "linux/arm64",
-    "--dockerfile",
-    "frontend/Dockerfile",
-    ...baseImages.flatMap((ref) => ["--base-image", ref]),
-    "--repository-url",
-    "https://github.com/acme/helloagents",
-    "--started-on",
-    "2026-01-31T11:58:00Z",
-    "--finished-on",
-    "2026-01-31T12:00:00Z",
-  ];
 
   it("writes the SLSA v1 predicate the Dagger module hands to cosign, and prints nothing", async () => {
     const out = path.join(work, "provenance.json");
-    const run = await runCli([...flags([PYTHON, NGINX]), "--out", out]);
+    const run = await runCli([...frontendProvenanceArgs([NODE_PIN, NGINX_PIN]), "--out", out]);
     expect([run.code, run.stdout, run.stderr]).toEqual([0, "", ""]);
     const predicate = provenanceSchema.parse(JSON.parse(readFileSync(out, "utf8")));
     expect(predicate.buildDefinition.externalParameters).toEqual({
@@ -149,7 +126,7 @@ describe("built hello-ci provenance", () => {
     });
     expect(predicate.buildDefinition.resolvedDependencies).toEqual([
       { uri: "git+https://github.com/acme/helloagents", digest: { gitCommit: SHA } },
-      { uri: "pkg:docker/python@3.11.15-slim-bookworm", digest: { sha256: "d29f48a31a8b408ed19272ca1e7b10ebae13b240a27e862d3d4217c528e2e0c3" } },
+      { uri: "pkg:docker/node@20-slim", digest: { sha256: "6db5e436948af8f0244488a1f658c2c8e55a3ae51ca2e1686ed042be8f25f70a" } },
       { uri: "pkg:docker/nginxinc/nginx-unprivileged@1.28.0-alpine", digest: { sha256: "c97ff0bf7cbae369953c6da1232ec14ad9f971d66360c5698db0856a4cd657a0" } },
     ]);
     expect(predicate.runDetails.metadata).toEqual({ startedOn: "2026-01-31T11:58:00Z", finishedOn: "2026-01-31T12:00:00Z" });
@@ -157,7 +134,7 @@ describe("built hello-ci provenance", () => {
 
   it("exits 2 with one line on a base image without a digest, and writes nothing", async () => {
     const out = path.join(work, "never-provenance.json");
-    const run = await runCli([...flags([PYTHON, "nginxinc/nginx-unprivileged:1.28.0-alpine"]), "--out", out]);
+    const run = await runCli([...frontendProvenanceArgs([NODE_PIN, "nginxinc/nginx-unprivileged:1.28.0-alpine"]), "--out", out]);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe("");
     expect(run.stderr).toMatch(/^hello-ci: provenance: --base-image: base image 'nginxinc\/nginx-unprivileged:1\.28\.0-alpine' is not pinned: base images must be pinned by digest[^\n]*\n$/);
