@@ -7,7 +7,7 @@ import { backendTestRun, ruffCheckRun, ruffFormatRun } from "./backend.js"
 import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage, releaseVariants, sourceVariants } from "./build.js"
 import { devStack } from "./dev.js"
 import { Environment, healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
-import { planRelease, release, stampOf } from "./release.js"
+import { planRelease, provenanceFiles, release, stampOf } from "./release.js"
 import { sboms } from "./sbom.js"
 import { Severity, gatePolicy, runScan } from "./scan.js"
 import { signingFrom } from "./sign.js"
@@ -253,18 +253,23 @@ export class Helloagents {
     })
   }
 
-  /** Plan and build every release image with its labels, pushing nothing (the release path, as a check). */
+  /** Build every labelled release image of the plan and write its provenance, pushing nothing (the release path, checked). */
   @func()
   @check()
   async releaseDryRun(
     /** Commit to plan for; defaults to HEAD of the repository dagger runs in. */
     @argument({ defaultPath: "/" }) head?: GitRef,
   ): Promise<string> {
-    const req = { toolkit: toolkit(this.source), version: "v0.0.0-dryrun", revision: await revisionOf(head), registry: DEFAULT_REGISTRY, dryRun: false, cacheBuster: cacheBuster() }
+    const started = cacheBuster()
+    const req = {
+      toolkit: toolkit(this.source), version: "v0.0.0-dryrun", revision: await revisionOf(head), registry: DEFAULT_REGISTRY,
+      platforms: [...DEFAULT_PLATFORMS], dryRun: false, cacheBuster: started, startedOn: started,
+    }
     const plan = await planRelease(req)
     const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan))
-    await Promise.all(variants.map((v) => v.container.sync()))
-    return `release dry run: built ${variants.length} images (${plan.tags.join(", ")}), pushed nothing`
+    const provenances = [...provenanceFiles(req, plan).values()]
+    await Promise.all([...variants.map((v) => v.container.sync()), ...provenances.map((f) => f.sync())])
+    return `release dry run: built ${variants.length} images (${plan.tags.join(", ")}) and their provenance, pushed nothing`
   }
 
   /** Check an environment's health endpoints, or ad-hoc URLs; fail on a failed check, with the report. */

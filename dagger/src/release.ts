@@ -114,7 +114,9 @@ export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Pr
 }
 
 /** Write the SLSA provenance predicate of every planned image (lazily; the report and the signatures use them). */
-export function provenanceFiles(req: ReleaseRequest, plan: ReleasePlan): Map<App, File> {
+export function provenanceFiles(
+  req: Pick<ReleaseRequest, "toolkit" | "version" | "platforms" | "repositoryUrl" | "startedOn" | "cacheBuster">, plan: ReleasePlan,
+): Map<App, File> {
   const platforms = [...req.platforms]
   const files = plan.images.map((img) => {
     const app = appOf(img.name)

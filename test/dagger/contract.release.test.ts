@@ -407,6 +407,21 @@ describe("release: order of gates (tier 3)", () => {
   })
 })
 
+describe("release-dry-run check (tier 3)", () => {
+  it("plans, builds both apps for both platforms with labels and writes their provenance, and pushes or signs nothing", async () => {
+    installReleaseFakes(h.engine)
+    const summary = await h.run((m) => m.releaseDryRun(gitRefArg(h.engine)))
+    expect(summary).toBe("release dry run: built 4 images (0.0.0-dryrun, sha-0123456) and their provenance, pushed nothing")
+    const builds = h.engine.chains().filter((c) => c.some((op) => op.field === "withLabel")).map((c) => `${appOf(c)} ${platformOf(c)}`)
+    expect([...new Set(builds)].sort()).toEqual(["backend linux/amd64", "backend linux/arm64", "frontend linux/amd64", "frontend linux/arm64"])
+    const provenance = h.engine.chains().map(lastExec).filter((a) => a[2] === "provenance").map((a) => a[a.indexOf("--image") + 1])
+    expect([...new Set(provenance)].sort()).toEqual(["ghcr.io/helloagents/helloagents-backend", "ghcr.io/helloagents/helloagents-frontend"])
+    expect(h.engine.requests.some((r) => r.leaf.field === "sync" && r.chain.at(-1)?.field === "file")).toBe(true)
+    expect(publishes()).toEqual([])
+    expect(cosignExecs()).toEqual([])
+  })
+})
+
 describe("severity enum", () => {
   it("maps the closed set of Trivy severities", () => {
     expect(Object.values(Severity)).toEqual(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"])
