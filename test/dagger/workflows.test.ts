@@ -74,24 +74,41 @@ describe(".github/workflows", () => {
     }
   })
 
-  it("runs the checks through one pinned Dagger step on CLI 0.21.9, with cancel-in-progress and timeouts", () => {
-    const wf = parse(readFileSync(join(WORKFLOWS, "ci.yml"), "utf8")) as {
-      concurrency: { "cancel-in-progress": boolean }
-      permissions: Record<string, string>
-      jobs: Record<string, { "timeout-minutes": number; steps: Array<{ uses?: string; with?: Record<string, string> }> }>
-    }
+  type CiJob = { "timeout-minutes": number; needs?: string; if?: string; env?: Record<string, string>; steps: Array<{ uses?: string; run?: string; with?: Record<string, string> }> }
+  const ci = () => parse(readFileSync(join(WORKFLOWS, "ci.yml"), "utf8")) as {
+    concurrency: { "cancel-in-progress": boolean }
+    permissions: Record<string, string>
+    jobs: Record<string, CiJob>
+  }
+  const daggerSteps = (job: CiJob) => job.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"))
+
+  it("runs every job's Dagger steps on the pinned action and CLI 0.21.9, with cancel-in-progress, timeouts and reports kept", () => {
+    const wf = ci()
     expect(wf.concurrency["cancel-in-progress"]).toBe(true)
     expect(wf.permissions).toEqual({ contents: "read" })
+    expect(Object.keys(wf.jobs)).toEqual(["check", "rehearse-release"])
     for (const job of Object.values(wf.jobs)) {
       expect(job["timeout-minutes"]).toBeGreaterThan(0)
-      const dagger = job.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"))
-      for (const step of dagger) {
+      for (const step of daggerSteps(job)) {
         expect(step.uses).toBe("dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77")
         expect(step.with?.version).toBe("0.21.9")
       }
-      expect(dagger.some((s) => s.with?.verb === "check")).toBe(true)
       expect(job.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@"))).toBe(true)
     }
+    expect(daggerSteps(wf.jobs.check!).some((s) => s.with?.verb === "check")).toBe(true)
+  })
+
+  it("rehearses the release on main after the checks: one --dry-run step, values through env, never on pull requests", () => {
+    const job = ci().jobs["rehearse-release"]!
+    expect(job.needs).toBe("check")
+    expect(job.if).toBe("${{ github.event_name != 'pull_request' }}")
+    const [release, ...others] = daggerSteps(job)
+    expect(others).toEqual([])
+    const call = release!.with!.call!
+    expect(call).toMatch(/^release --version "\$REHEARSAL_VERSION" --repository-url "\$REPOSITORY_URL" --dry-run --skip-tests\s+export --path release$/)
+    expect(call).not.toContain("${{")
+    expect(job.env?.REHEARSAL_VERSION).toBe("v0.0.0-ci.${{ github.run_number }}")
+    expect(job.steps.some((s) => s.run?.includes('cat release/summary.md >> "$GITHUB_STEP_SUMMARY"'))).toBe(true)
   })
 
   it("releases through one pinned Dagger step with least permissions, no cancellation, SARIF upload and a job summary", () => {
