@@ -9,14 +9,14 @@ import { devStack } from "./dev.js"
 import { Environment, healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
 import { planRelease, provenanceFiles, release, stampOf } from "./release.js"
 import { sboms } from "./sbom.js"
-import { Severity, gatePolicy, runScan } from "./scan.js"
+import { Severity, gatePolicy, runScan, runSourceScan, sourceVerdict } from "./scan.js"
 import { signingFrom } from "./sign.js"
 import { toolkit } from "./toolkit.js"
 import { App, variantsOf } from "./variants.js"
 import { npmRun } from "./frontend.js"
 import { refreshPins } from "./images.js"
 import { actionlintRun } from "./lint.js"
-import { FRONTEND_DIR } from "./paths.js"
+import { FRONTEND_DIR, SOURCE_IGNOREFILE } from "./paths.js"
 import { collectReports } from "./reports.js"
 import { passed, runStages, verdict } from "./stages.js"
 
@@ -192,6 +192,23 @@ export class Helloagents {
     const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
     const outcome = await runScan(toolkit(this.source), variants, { dbRepository, cacheBuster: cacheBuster() }, policy)
     return outcome.reports
+  }
+
+  /** Scan the source tree (lockfiles, requirements, secrets) with Trivy; fail on blocking findings, listing them. */
+  @func({ cache: "session" })
+  @check()
+  async scanSource(
+    /** Severities that block (default HIGH,CRITICAL). */
+    severity?: Severity[],
+    /** Ignore vulnerabilities that have no fixed version yet. */
+    ignoreUnfixed = false,
+    /** Trivy ignore file with expiring entries; defaults to the repository's ci/config/trivyignore.yaml. */
+    ignorefile?: File,
+    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
+    dbRepository?: string,
+  ): Promise<string> {
+    const policy = gatePolicy(severity, ignoreUnfixed, ignorefile ?? this.source.file(SOURCE_IGNOREFILE))
+    return sourceVerdict(await runSourceScan(toolkit(this.source), this.source, { dbRepository, cacheBuster: cacheBuster() }, policy))
   }
 
   /** Write CycloneDX and SPDX JSON SBOMs for every image variant, each checked by hello-ci sbom-check. */

@@ -14,3 +14,5 @@ export const CI = "ci"
 export const TOOLKIT_DIR = "/opt/hello-ci"
 /** Scratch directory toolkit and scanner containers write their reports to. */
 export const OUT_DIR = "/out"
+/** Accepted risks for the source scan (Trivy YAML ignore format), in the repository. */
+export const SOURCE_IGNOREFILE = "ci/config/trivyignore.yaml"

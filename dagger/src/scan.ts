@@ -1,6 +1,7 @@
 /**
- * Image scan: Trivy (pinned by digest) over every unpublished image variant, reports always written,
- * then the toolkit's `scan-gate` decides from the JSON reports.
+ * Scans: Trivy (pinned by digest) over every unpublished image variant, or over the source tree (dependency manifests
+ * and lockfiles for vulnerabilities, every file for secrets); reports always written, then the toolkit's `scan-gate`
+ * decides from the JSON reports.
  *
  * What each report holds (decided here, not left to Trivy's per-format defaults):
  * - `<variant>.trivy.json`: every finding of every severity (the gate needs the full picture to count);
@@ -64,21 +65,45 @@ export function trivy(opts: ScanOptions): Container {
     .withEnvVariable("CACHE_BUSTER", opts.cacheBuster)
 }
 
-/** Scan one variant's tarball and write its JSON, SARIF and table reports; never fails on findings. */
-export function scanVariant(variant: Variant, opts: ScanOptions): Directory {
-  const stem = `${OUT_DIR}/${variantName(variant)}`
+/** Where the source tree is mounted in the scanner. */
+export const SOURCE_DIR = "/src"
+
+/** File-name stem of the source-tree reports (`source.trivy.json`, `source.sarif`, `source.txt`). */
+export const SOURCE_STEM = "source"
+
+/** What one Trivy run scans: its subcommand, the flags that pick the target, and positional arguments. */
+interface TrivyTarget {
+  readonly command: "image" | "fs"
+  readonly flags: readonly string[]
+  readonly args: readonly string[]
+}
+
+/** Run one scan in `ctr` and write its JSON, SARIF and table reports as `<stem>.*`; never fails on findings. */
+function writeReports(ctr: Container, target: TrivyTarget, stem: string, opts: ScanOptions): Directory {
+  const out = `${OUT_DIR}/${stem}`
   const db = opts.dbRepository ? ["--db-repository", opts.dbRepository] : []
   const any = { expect: ReturnType.Any }
-  return trivy(opts)
-    .withMountedFile(IMAGE_TAR, variant.container.asTarball())
+  return ctr
     .withExec(["mkdir", "-p", OUT_DIR])
     .withExec(
-      ["trivy", "image", "--input", IMAGE_TAR, "--cache-dir", CACHE_PATHS.trivyDb, ...db, "--format", "json", "--output", `${stem}.trivy.json`],
+      ["trivy", target.command, ...target.flags, "--cache-dir", CACHE_PATHS.trivyDb, ...db, "--format", "json", "--output", `${out}.trivy.json`, ...target.args],
       any,
     )
-    .withExec(["trivy", "convert", "--format", "sarif", "--output", `${stem}.sarif`, `${stem}.trivy.json`], any)
-    .withExec(["trivy", "convert", "--format", "table", "--output", `${stem}.txt`, `${stem}.trivy.json`], any)
+    .withExec(["trivy", "convert", "--format", "sarif", "--output", `${out}.sarif`, `${out}.trivy.json`], any)
+    .withExec(["trivy", "convert", "--format", "table", "--output", `${out}.txt`, `${out}.trivy.json`], any)
     .directory(OUT_DIR)
+}
+
+/** Scan one variant's tarball and write its JSON, SARIF and table reports; never fails on findings. */
+export function scanVariant(variant: Variant, opts: ScanOptions): Directory {
+  const ctr = trivy(opts).withMountedFile(IMAGE_TAR, variant.container.asTarball())
+  return writeReports(ctr, { command: "image", flags: ["--input", IMAGE_TAR], args: [] }, variantName(variant), opts)
+}
+
+/** Scan the source tree: dependency manifests and lockfiles for vulnerabilities, every file for secrets. */
+export function scanTree(source: Directory, opts: ScanOptions): Directory {
+  const ctr = trivy(opts).withMountedDirectory(SOURCE_DIR, source)
+  return writeReports(ctr, { command: "fs", flags: ["--scanners", "vuln,secret"], args: [SOURCE_DIR] }, SOURCE_STEM, opts)
 }
 
 /** Scan every variant and gather all reports in one directory. */
@@ -86,9 +111,9 @@ export function scanVariants(variants: readonly Variant[], opts: ScanOptions): D
   return variants.reduce((dir, v) => dir.withDirectory(".", scanVariant(v, opts)), dag.directory())
 }
 
-/** Run `hello-ci scan-gate` over every JSON report; the exec always completes, its exit code is the verdict. */
-export function scanGate(toolkit: Container, reports: Directory, variants: readonly Variant[], policy: GatePolicy): Container {
-  const reportArgs = variants.flatMap((v) => ["--report", `/reports/${variantName(v)}.trivy.json`])
+/** Run `hello-ci scan-gate` over the JSON report of every stem; the exec always completes, its exit code is the verdict. */
+export function scanGate(toolkit: Container, reports: Directory, stems: readonly string[], policy: GatePolicy): Container {
+  const reportArgs = stems.flatMap((stem) => ["--report", `/reports/${stem}.trivy.json`])
   const ignore = policy.ignorefile ? ["--ignorefile", "/policy/trivyignore.yaml"] : []
   const unfixed = policy.ignoreUnfixed ? ["--ignore-unfixed"] : []
   let ctr = toolkit.withMountedDirectory("/reports", reports)
@@ -122,12 +147,29 @@ export interface ScanOutcome {
 
 /** Scan every variant, run the gate, and return the reports with the parsed verdict; throw if the gate could not decide. */
 export async function runScan(toolkit: Container, variants: readonly Variant[], opts: ScanOptions, policy: GatePolicy): Promise<ScanOutcome> {
-  const reports = scanVariants(variants, opts)
-  const gate = scanGate(toolkit, reports, variants, policy)
+  return gateReports(toolkit, scanVariants(variants, opts), variants.map(variantName), policy)
+}
+
+/** Scan the source tree, run the gate, and return the reports with the parsed verdict. */
+export async function runSourceScan(toolkit: Container, source: Directory, opts: ScanOptions, policy: GatePolicy): Promise<ScanOutcome> {
+  return gateReports(toolkit, scanTree(source, opts), [SOURCE_STEM], policy)
+}
+
+/** Gate the reports of these stems and return them with the parsed verdict; throw if the gate could not decide. */
+async function gateReports(toolkit: Container, reports: Directory, stems: readonly string[], policy: GatePolicy): Promise<ScanOutcome> {
+  const gate = scanGate(toolkit, reports, stems, policy)
   const code = await gate.exitCode()
   if (code !== 0 && code !== 1) {
     throw new Error(`scan-gate could not decide (exit ${code}): ${(await gate.stderr()).trim() || "no output"}`)
   }
   const verdict = parseScanVerdict(await gate.file(`${OUT_DIR}/scan-gate.json`).contents())
   return { reports: withGateFiles(reports, gate), decision: verdict.decision, blocking: verdict.blocking.length, counts: verdict.counts }
+}
+
+/** Return the source scan's one-line verdict; when blocked, throw with the gate's Markdown summary (findings, fixed versions). */
+export async function sourceVerdict(scan: ScanOutcome): Promise<string> {
+  const counts = Object.entries(scan.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(", ") || "none"
+  if (scan.decision === "pass") return `scan-source: pass (all findings: ${counts})`
+  const summary = await scan.reports.file("scan-summary.md").contents()
+  throw new Error(`scan-source: ${scan.blocking} blocking finding(s) in the source tree (all findings: ${counts})\n\n${summary.trim()}`)
 }

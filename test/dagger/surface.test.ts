@@ -44,6 +44,7 @@ describe("module surface (tier 2, SDK scan())", () => {
       "frontend-build",
       "toolkit",
       "scan",
+      "scan-source",
       "sbom",
       "release",
       "release-dry-run",
@@ -66,9 +67,9 @@ describe("module surface (tier 2, SDK scan())", () => {
     }
   })
 
-  it("marks test, lint and releaseDryRun as checks, and nothing else; checks take no required argument", () => {
-    expect(main().functions.filter((f) => f.check).map((f) => f.name)).toEqual(["test", "lint", "releaseDryRun"])
-    for (const f of ["test", "lint", "releaseDryRun"]) expect(fn(f).args.filter((a) => !a.optional)).toEqual([])
+  it("marks test, lint, scanSource and releaseDryRun as checks, and nothing else; checks take no required argument", () => {
+    expect(main().functions.filter((f) => f.check).map((f) => f.name)).toEqual(["test", "lint", "scanSource", "releaseDryRun"])
+    for (const f of ["test", "lint", "scanSource", "releaseDryRun"]) expect(fn(f).args.filter((a) => !a.optional)).toEqual([])
   })
 
   it("sets a cache policy on every function that binds services or looks things up", () => {
@@ -78,7 +79,7 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("dev").cache).toBe("session")
     expect(fn("pins").cache).toBe("never")
     for (const sideEffect of ["release", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
-    for (const fresh of ["scan", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
+    for (const fresh of ["scan", "scanSource", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
     for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun"]) {
       expect(fn(pure).cache, pure).toBeUndefined()
     }
@@ -134,6 +135,8 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("toolkit").returns).toBe("Container")
     expect(flags("scan")).toEqual(["--platforms:[String]?", "--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
     expect(fn("scan").returns).toBe("Directory")
+    expect(flags("scanSource")).toEqual(["--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
+    expect(fn("scanSource").returns).toBe("String")
     expect(flags("sbom")).toEqual(["--platforms:[String]?"])
     expect(fn("sbom").returns).toBe("Directory")
     expect(flags("healthCheck")).toEqual(["--url:[String]?", "--env:Environment?"])

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../errors.js";
 import { isExpired, matchIgnore, parseIgnoreFile, type IgnoreSubject } from "./ignore.js";
@@ -100,5 +101,21 @@ describe("matchIgnore", () => {
 
   it("matches nothing without a policy", () => {
     expect(matchIgnore(undefined, vuln("CVE-1", "t"), now)).toBeUndefined();
+  });
+});
+
+describe("the repository's accepted risks (config/trivyignore.yaml, read by scan-source)", () => {
+  const text = readFileSync(new URL("../../../config/trivyignore.yaml", import.meta.url), "utf8");
+  const reasonedAndExpiring = (policy: ReturnType<typeof parseIgnoreFile>) =>
+    Object.values(policy.entries).flat().map((e) => ({ id: e.id, reasoned: (e.statement ?? "").trim().length >= 10, expires: e.expired_at !== undefined }));
+
+  it("parses, and every entry says why it is accepted and when the acceptance ends", () => {
+    const entries = reasonedAndExpiring(parseIgnoreFile("config/trivyignore.yaml", text));
+    expect(entries.filter((e) => !e.reasoned || !e.expires)).toEqual([]);
+  });
+
+  it("documents an example entry that parses and follows the same rule once uncommented", () => {
+    const example = text.split("\n").filter((l) => /^# {0,3}(vulnerabilities:| {2})/.test(l)).map((l) => l.replace(/^# ?/, "")).join("\n");
+    expect(reasonedAndExpiring(parseIgnoreFile("example.yaml", example))).toEqual([{ id: "CVE-2026-0001", reasoned: true, expires: true }]);
   });
 });
