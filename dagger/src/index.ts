@@ -284,8 +284,7 @@ export class Helloagents {
     }
     const plan = await planRelease(req)
     const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan))
-    const provenances = [...provenanceFiles(req, plan).values()]
-    await Promise.all([...variants.map((v) => v.container.sync()), ...provenances.map((f) => f.sync())])
+    await Promise.all([...variants.map((v) => v.container.sync()), provenanceFiles(req, plan)])
     return `release dry run: built ${variants.length} images (${plan.tags.join(", ")}) and their provenance, pushed nothing`
   }
 

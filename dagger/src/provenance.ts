@@ -2,7 +2,7 @@
  * Provenance: one SLSA v1 predicate per released image, written by `hello-ci provenance` (the toolkit owns its shape)
  * from what the module knows: the image, version, commit, platforms, Dockerfile and the pinned base images.
  */
-import { Container, File } from "@dagger.io/dagger"
+import { Container, File, ReturnType } from "@dagger.io/dagger"
 
 import { ImageName, imageRef } from "./images.js"
 import { BACKEND, FRONTEND, OUT_DIR } from "./paths.js"
@@ -53,11 +53,13 @@ export function provenanceArgs(input: ProvenanceInput): string[] {
   ]
 }
 
-/** Write one image's predicate with the toolkit; a refused input fails the release before anything is signed. */
-export function provenance(toolkit: Container, input: ProvenanceInput, cacheBuster: string): File {
-  return toolkit
+/** Write one image's predicate with the toolkit; a refused input throws with the toolkit's one-line reason. */
+export async function writeProvenance(toolkit: Container, input: ProvenanceInput, cacheBuster: string): Promise<File> {
+  const run = toolkit
     .withEnvVariable("CACHE_BUSTER", cacheBuster)
     .withExec(["mkdir", "-p", OUT_DIR])
-    .withExec(helloCi(...provenanceArgs(input)))
-    .file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
+    .withExec(helloCi(...provenanceArgs(input)), { expect: ReturnType.Any })
+  const code = await run.exitCode()
+  if (code !== 0) throw new Error(`provenance of ${input.image} was refused (exit ${code}): ${(await run.stderr()).trim()}`)
+  return run.file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
 }

@@ -8,7 +8,7 @@ import { ReleaseStamp, releaseVariants } from "./build.js"
 import { ReleasePlan, parseReleasePlan } from "./decisions.js"
 import { smokeStack, verdictOrThrow } from "./health.js"
 import { PublishTarget, PublishedImage, assertPlatforms, indexPlatforms, publishImage, registryHost } from "./publish.js"
-import { provenance, provenanceFileName } from "./provenance.js"
+import { provenanceFileName, writeProvenance } from "./provenance.js"
 import { ReleaseOutcome, releaseReport } from "./release-report.js"
 import { SbomFormat, sbomFileName, sboms } from "./sbom.js"
 import { GatePolicy, ScanOutcome, runScan } from "./scan.js"
@@ -113,17 +113,17 @@ export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Pr
   return { variants, scan, sbomDir, ...(smoke === undefined ? {} : { smoke }) }
 }
 
-/** Write the SLSA provenance predicate of every planned image (lazily; the report and the signatures use them). */
-export function provenanceFiles(
+/** Write the SLSA provenance predicate of every planned image, before anything is pushed; throw if the toolkit refuses one. */
+export async function provenanceFiles(
   req: Pick<ReleaseRequest, "toolkit" | "version" | "platforms" | "repositoryUrl" | "startedOn" | "cacheBuster">, plan: ReleasePlan,
-): Map<App, File> {
+): Promise<Map<App, File>> {
   const platforms = [...req.platforms]
-  const files = plan.images.map((img) => {
+  const files = plan.images.map(async (img) => {
     const app = appOf(img.name)
     const input = { app, image: img.name, version: req.version, revision: plan.revision, platforms, startedOn: req.startedOn, ...(req.repositoryUrl ? { repositoryUrl: req.repositoryUrl } : {}) }
-    return [app, provenance(req.toolkit, input, req.cacheBuster)] as const
+    return [app, await writeProvenance(req.toolkit, input, req.cacheBuster)] as const
   })
-  return new Map(files)
+  return new Map(await Promise.all(files))
 }
 
 /** What is attached to one image's index digest: CycloneDX and SPDX SBOMs per platform, then its provenance. */
@@ -190,7 +190,7 @@ export async function release(req: ReleaseRequest): Promise<Directory> {
   checkCredentials(req)
   const plan = await planRelease(req)
   const prepared = await prepareRelease(req, plan)
-  const provenances = provenanceFiles(req, plan)
+  const provenances = await provenanceFiles(req, plan)
   const shipped = await shipRelease(req, plan, prepared, provenances)
   return releaseReport(req.toolkit, { plan, prepared, provenances, ...shipped })
 }

@@ -323,6 +323,14 @@ describe("release: the report (tier 3)", () => {
     expect(record.images.map((i) => i.provenance)).toEqual(["provenance/helloagents-backend.slsa.json", "provenance/helloagents-frontend.slsa.json"])
   })
 
+  it("writes the provenance before publishing: a refused provenance fails the release with nothing pushed", async () => {
+    installReleaseFakes(h.engine)
+    h.engine.failExec({ matches: (a) => a[2] === "provenance", exitCode: 2, stderr: "hello-ci: provenance: --base-image: not pinned" })
+    await expect(runRelease({ key: true })).rejects.toThrow(/^provenance of ghcr\.io\/acme\/helloagents-(backend|frontend) was refused \(exit 2\): hello-ci: provenance: --base-image: not pinned$/)
+    expect(publishes()).toEqual([])
+    expect(cosignExecs()).toEqual([])
+  })
+
   it("passes --repository-url to the plan as the OCI source and url labels of every image", async () => {
     installReleaseFakes(h.engine)
     await runRelease({ repositoryUrl: "https://github.com/acme/helloagents" })
@@ -416,7 +424,7 @@ describe("release-dry-run check (tier 3)", () => {
     expect([...new Set(builds)].sort()).toEqual(["backend linux/amd64", "backend linux/arm64", "frontend linux/amd64", "frontend linux/arm64"])
     const provenance = h.engine.chains().map(lastExec).filter((a) => a[2] === "provenance").map((a) => a[a.indexOf("--image") + 1])
     expect([...new Set(provenance)].sort()).toEqual(["ghcr.io/helloagents/helloagents-backend", "ghcr.io/helloagents/helloagents-frontend"])
-    expect(h.engine.requests.some((r) => r.leaf.field === "sync" && r.chain.at(-1)?.field === "file")).toBe(true)
+    expect(h.engine.requests.some((r) => r.leaf.field === "exitCode" && lastExec(r.chain)[2] === "provenance")).toBe(true)
     expect(publishes()).toEqual([])
     expect(cosignExecs()).toEqual([])
   })
