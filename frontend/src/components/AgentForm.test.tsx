@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/react";
+import { render, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { HttpError, NetworkError } from "../api/client";
@@ -19,13 +19,13 @@ describe("AgentForm", () => {
     render(<AgentForm onSubmit={onSubmit} />);
     expect(screen.getByLabelText("Model")).toHaveAttribute("placeholder", "e.g. claude-sonnet-4-5");
     await fillAndSubmit();
+    await waitFor(() => expect(screen.getByLabelText("Name")).toHaveValue(""));
     expect(onSubmit).toHaveBeenCalledWith({
       name: "writer",
       provider: "openai",
       model: "gpt-4o",
       system_prompt: "You write.",
     });
-    expect(screen.getByLabelText("Name")).toHaveValue("");
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
   });
 
@@ -35,7 +35,7 @@ describe("AgentForm", () => {
     );
     render(<AgentForm onSubmit={onSubmit} />);
     await fillAndSubmit();
-    expect(screen.getByRole("alert")).toHaveTextContent("Some fields are invalid.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Some fields are invalid.");
     const model = screen.getByLabelText("Model");
     expect(model).toHaveAttribute("aria-invalid", "true");
     expect(model).toHaveAccessibleDescription("Unknown model");
@@ -46,14 +46,14 @@ describe("AgentForm", () => {
   it("marks the name on a duplicate (409)", async () => {
     render(<AgentForm onSubmit={() => Promise.reject(new HttpError(409, "Name already taken"))} />);
     await fillAndSubmit();
-    expect(screen.getByRole("alert")).toHaveTextContent("Name already taken");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Name already taken");
     expect(screen.getByLabelText("Name")).toHaveAccessibleDescription("Name already taken");
   });
 
   it("reports a network failure", async () => {
     render(<AgentForm onSubmit={() => Promise.reject(new NetworkError(new TypeError("offline")))} />);
     await fillAndSubmit();
-    expect(screen.getByRole("alert")).toHaveTextContent(/cannot reach the api/i);
+    expect(await screen.findByRole("alert")).toHaveTextContent(/cannot reach the api/i);
     expect(screen.getByLabelText("Name")).not.toHaveAttribute("aria-invalid");
   });
 });
