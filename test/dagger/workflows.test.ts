@@ -86,16 +86,23 @@ describe(".github/workflows", () => {
     const wf = ci()
     expect(wf.concurrency["cancel-in-progress"]).toBe(true)
     expect(wf.permissions).toEqual({ contents: "read" })
-    expect(Object.keys(wf.jobs)).toEqual(["check", "rehearse-release"])
+    expect(Object.keys(wf.jobs)).toEqual(["check", "rehearse-release", "engine-tests"])
     for (const job of Object.values(wf.jobs)) {
       expect(job["timeout-minutes"]).toBeGreaterThan(0)
       for (const step of daggerSteps(job)) {
         expect(step.uses).toBe("dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77")
         expect(step.with?.version).toBe("0.21.9")
       }
-      expect(job.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@"))).toBe(true)
     }
+    for (const name of ["check", "rehearse-release"]) expect(wf.jobs[name]!.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@")), name).toBe(true)
     expect(daggerSteps(wf.jobs.check!).some((s) => s.with?.verb === "check")).toBe(true)
+  })
+
+  it("runs the real-engine test module on main after the checks, as one Dagger step", () => {
+    const job = ci().jobs["engine-tests"]!
+    expect(job.needs).toBe("check")
+    expect(job.if).toBe("${{ github.event_name != 'pull_request' }}")
+    expect(daggerSteps(job).map((s) => s.with)).toEqual([{ version: "0.21.9", module: "dagger/tests", call: "all" }])
   })
 
   it("rehearses the release on main after the checks: one --dry-run step, values through env, never on pull requests", () => {

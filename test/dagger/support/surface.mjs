@@ -23,14 +23,14 @@ export function moduleFiles(dir = MODULE_SRC) {
 }
 
 /** Run the SDK's scan() over dagger/src; returns the live DaggerModule (with isCheck and cache). */
-export async function scanModule(files = moduleFiles()) {
+export async function scanModule(files = moduleFiles(), name = MODULE_NAME) {
   // Deep import by absolute path: the package's `exports` map blocks the subpath.
   const { scan } = await import(pathToFileURL(join(sdkDist, "module/introspector/index.js")).href)
   // scan() resolves core types only from a non-declaration file named *client.gen.ts.
   const tmp = mkdtempSync(join(tmpdir(), "dagger-scan-"))
   try {
     copyFileSync(join(sdkDist, "api/client.gen.d.ts"), join(tmp, "client.gen.ts"))
-    return await scan([...files, join(tmp, "client.gen.ts")], MODULE_NAME, false)
+    return await scan([...files, join(tmp, "client.gen.ts")], name, false)
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
