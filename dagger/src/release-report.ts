@@ -3,7 +3,7 @@
  * `summary.md` for people (rendered from release.json by `hello-ci release-summary`), and every scan report and SBOM,
  * in one directory. The module only gathers the facts; the toolkit writes the prose.
  */
-import { Container, Directory, File, dag } from "@dagger.io/dagger"
+import { Container, Directory, File, ReturnType, dag } from "@dagger.io/dagger"
 
 import { ReleasePlan } from "./decisions.js"
 import { OUT_DIR } from "./paths.js"
@@ -52,22 +52,29 @@ export function releaseJson(o: ReleaseOutcome): object {
   }
 }
 
-/** Render `summary.md` from the record with the toolkit (`hello-ci release-summary`). */
-export function releaseSummary(toolkit: Container, record: string): File {
-  return toolkit
+/**
+ * Render `summary.md` from the record with the toolkit (`hello-ci release-summary`). The release has already been
+ * published when this runs, so a refused record must not lose the report: the summary then says what failed instead.
+ */
+export async function releaseSummary(toolkit: Container, record: string): Promise<File> {
+  const run = toolkit
     .withNewFile("/in/release.json", record)
     .withExec(["mkdir", "-p", OUT_DIR])
-    .withExec(helloCi("release-summary", "--record", "/in/release.json", "--out", `${OUT_DIR}/summary.md`))
-    .file(`${OUT_DIR}/summary.md`)
+    .withExec(helloCi("release-summary", "--record", "/in/release.json", "--out", `${OUT_DIR}/summary.md`), { expect: ReturnType.Any })
+  const code = await run.exitCode()
+  if (code === 0) return run.file(`${OUT_DIR}/summary.md`)
+  const why = (await run.stderr()).trim()
+  const text = `# Release summary unavailable\n\nhello-ci release-summary failed (exit ${code}): ${why}\n\nThe release itself finished; its record is release.json.\n`
+  return dag.directory().withNewFile("summary.md", text).file("summary.md")
 }
 
 /** Return the release directory: summary.md, release.json, scan/, sbom/, provenance/ and (when the smoke gate ran) smoke.md. */
-export function releaseReport(toolkit: Container, o: ReleaseOutcome): Directory {
+export async function releaseReport(toolkit: Container, o: ReleaseOutcome): Promise<Directory> {
   const record = `${JSON.stringify(releaseJson(o), null, 2)}\n`
   const dir = dag
     .directory()
     .withNewFile("release.json", record)
-    .withFile("summary.md", releaseSummary(toolkit, record))
+    .withFile("summary.md", await releaseSummary(toolkit, record))
     .withDirectory("scan", o.prepared.scan.reports)
     .withDirectory("sbom", o.prepared.sbomDir)
   const withProvenance = [...o.provenances].reduce((d, [app, file]) => d.withFile(`provenance/${provenanceFileName(app)}`, file), dir)

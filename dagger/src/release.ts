@@ -189,8 +189,8 @@ export function checkCredentials(req: Pick<ReleaseRequest, "username" | "passwor
 export async function release(req: ReleaseRequest): Promise<Directory> {
   checkCredentials(req)
   const plan = await planRelease(req)
+  const provenances = await provenanceFiles(req, plan) // refuses a bad --repository-url before anything is built
   const prepared = await prepareRelease(req, plan)
-  const provenances = await provenanceFiles(req, plan)
   const shipped = await shipRelease(req, plan, prepared, provenances)
   return releaseReport(req.toolkit, { plan, prepared, provenances, ...shipped })
 }

@@ -331,6 +331,26 @@ describe("release: the report (tier 3)", () => {
     expect(cosignExecs()).toEqual([])
   })
 
+  it("checks the provenance inputs right after the plan: a refused one fails before any test, build or scan", async () => {
+    installReleaseFakes(h.engine)
+    h.engine.failExec({ matches: (a) => a[2] === "provenance", exitCode: 2, stderr: "hello-ci: provenance: --repository-url: expected an https:// URL" })
+    await expect(runRelease({ skipTests: false, repositoryUrl: "http://git.example/acme/helloagents" })).rejects.toThrow(/--repository-url: expected an https:\/\/ URL/)
+    expect(h.engine.chains().some((c) => c.some((op) => op.field === "dockerBuild"))).toBe(false)
+    expect(h.engine.chains().some((c) => lastExec(c).join(" ") === "python -m pytest")).toBe(false)
+  })
+
+  it("keeps the report when the summary cannot be rendered after publishing: summary.md says why, release.json is whole", async () => {
+    installReleaseFakes(h.engine)
+    h.engine.failExec({ matches: (a) => a[2] === "release-summary", exitCode: 70, stderr: "hello-ci: internal error (a bug in hello-ci): boom" })
+    const report = await runRelease({ key: true })
+    expect(publishes().length).toBe(10)
+    const op = report.find((o) => o.field === "withFile" && o.args.path === "summary.md")!
+    const fallback = argChain(h.engine, op, "source")
+    const text = String(fallback.find((o) => o.field === "withNewFile")?.args.contents)
+    expect(text).toContain("hello-ci release-summary failed (exit 70): hello-ci: internal error (a bug in hello-ci): boom")
+    expect(releaseRecordSchema.parse(JSON.parse(newFile(report, "release.json"))).signed).toBe(true)
+  })
+
   it("passes --repository-url to the plan as the OCI source and url labels of every image", async () => {
     installReleaseFakes(h.engine)
     await runRelease({ repositoryUrl: "https://github.com/acme/helloagents" })
