@@ -257,6 +257,8 @@ export class Helloagents {
     oidcRequestUrl?: Secret,
     /** GitHub OIDC request token for keyless signing: env://ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
     oidcRequestToken?: Secret,
+    /** Identifier of this run, recorded in the provenance, e.g. the CI run URL. */
+    invocationId?: string,
     /** Commit to release; defaults to HEAD of the repository dagger runs in. */
     @argument({ defaultPath: "/" }) head?: GitRef,
   ): Promise<Directory> {
@@ -266,7 +268,7 @@ export class Helloagents {
     return release({
       source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, repositoryUrl, username, password,
       platforms: platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS], dryRun, skipTests, skipSmoke, policy, dbRepository,
-      signing, runTests: () => this.test(), cacheBuster: started, startedOn: started,
+      signing, runTests: () => this.test(), cacheBuster: started, startedOn: started, ...(invocationId ? { invocationId } : {}),
     })
   }
 

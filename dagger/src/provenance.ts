@@ -33,6 +33,8 @@ export interface ProvenanceInput {
   readonly repositoryUrl?: string
   /** RFC 3339 time the release started. */
   readonly startedOn: string
+  /** Identifier of the run, e.g. the CI run URL. */
+  readonly invocationId?: string
 }
 
 /** File name of an app's predicate in the report's `provenance/` folder. */
@@ -48,6 +50,7 @@ export function provenanceArgs(input: ProvenanceInput): string[] {
     "--dockerfile", DOCKERFILES[input.app],
     ...BASE_IMAGES[input.app].flatMap((name) => ["--base-image", imageRef(name)]),
     ...(input.repositoryUrl ? ["--repository-url", input.repositoryUrl] : []),
+    ...(input.invocationId ? ["--invocation-id", input.invocationId] : []),
     "--started-on", input.startedOn,
     "--out", `${OUT_DIR}/${provenanceFileName(input.app)}`,
   ]

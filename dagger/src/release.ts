@@ -42,6 +42,8 @@ export interface ReleaseRequest {
   readonly cacheBuster: string
   /** RFC 3339 time the release started (the provenance's `startedOn`). */
   readonly startedOn: string
+  /** Identifier of the run (e.g. the CI run URL), the provenance's `invocationId`. */
+  readonly invocationId?: string
 }
 
 /** What the checks before publishing produced. */
@@ -115,12 +117,15 @@ export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Pr
 
 /** Write the SLSA provenance predicate of every planned image, before anything is pushed; throw if the toolkit refuses one. */
 export async function provenanceFiles(
-  req: Pick<ReleaseRequest, "toolkit" | "version" | "platforms" | "repositoryUrl" | "startedOn" | "cacheBuster">, plan: ReleasePlan,
+  req: Pick<ReleaseRequest, "toolkit" | "version" | "platforms" | "repositoryUrl" | "startedOn" | "invocationId" | "cacheBuster">, plan: ReleasePlan,
 ): Promise<Map<App, File>> {
   const platforms = [...req.platforms]
   const files = plan.images.map(async (img) => {
     const app = appOf(img.name)
-    const input = { app, image: img.name, version: req.version, revision: plan.revision, platforms, startedOn: req.startedOn, ...(req.repositoryUrl ? { repositoryUrl: req.repositoryUrl } : {}) }
+    const input = {
+      app, image: img.name, version: req.version, revision: plan.revision, platforms, startedOn: req.startedOn,
+      ...(req.repositoryUrl ? { repositoryUrl: req.repositoryUrl } : {}), ...(req.invocationId ? { invocationId: req.invocationId } : {}),
+    }
     return [app, await writeProvenance(req.toolkit, input, req.cacheBuster)] as const
   })
   return new Map(await Promise.all(files))

@@ -27,8 +27,8 @@ async function everyImageUsed(): Promise<string[]> {
     (m) => m.toolkit().id(),
     (m) => m.smokeImages(),
     // a key-signed release (trivy, cosign) and a dry run (the throwaway registry)
-    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, undefined, ["linux/amd64"], false, true, false, undefined, false, undefined, undefined, secret("k", "fake-key"), undefined, undefined, undefined, gitRefArg(h.engine)),
-    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, undefined, ["linux/amd64"], true, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine)),
+    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, undefined, ["linux/amd64"], false, true, false, undefined, false, undefined, undefined, secret("k", "fake-key"), undefined, undefined, undefined, undefined, gitRefArg(h.engine)),
+    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, undefined, ["linux/amd64"], true, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine)),
   ]
   for (const call of calls) {
     h.engine.reset()

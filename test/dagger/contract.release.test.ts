@@ -24,7 +24,7 @@ const PLATFORMS = ["linux/amd64", "linux/arm64"]
 const PINNED = /^[a-z0-9]+(?:[._/-][a-z0-9]+)*:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}@sha256:[0-9a-f]{64}$/
 
 type ReleaseArgs = Parameters<Helloagents["release"]>
-interface Opts { repositoryUrl?: string; dryRun?: boolean; key?: boolean; keyless?: boolean; auth?: boolean; skipTests?: boolean; skipSmoke?: boolean; dbRepository?: string }
+interface Opts { repositoryUrl?: string; invocationId?: string; dryRun?: boolean; key?: boolean; keyless?: boolean; auth?: boolean; skipTests?: boolean; skipSmoke?: boolean; dbRepository?: string }
 
 /** Run a release with skipped tests, returning the report directory's chain. */
 async function runRelease(o: Opts = {}): Promise<Chain> {
@@ -36,6 +36,7 @@ async function runRelease(o: Opts = {}): Promise<Chain> {
       o.key ? secret("cosign-password", "fake-key-password") : undefined,
       o.keyless ? secret("oidc-url", "https://pipelines.actions.example/oidc?fake") : undefined,
       o.keyless ? secret("oidc-token", "fake-oidc-request-token") : undefined,
+      o.invocationId,
       gitRefArg(h.engine),
     ]
     const dir = await m.release(...args)
@@ -195,7 +196,7 @@ describe("release: publish (tier 3)", () => {
 
   it("fails before building when only one of --username and --password is given", async () => {
     installReleaseFakes(h.engine)
-    const error = await h.run((m) => m.release("v1.2.3", "ghcr.io/acme", undefined, "octocat", undefined, PLATFORMS, false, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine))).then(() => undefined, (e: unknown) => e as Error)
+    const error = await h.run((m) => m.release("v1.2.3", "ghcr.io/acme", undefined, "octocat", undefined, PLATFORMS, false, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine))).then(() => undefined, (e: unknown) => e as Error)
     expect(error?.message).toContain("--username and --password together")
     expect(h.engine.chains().some((c) => c.some((op) => op.field === "dockerBuild"))).toBe(false)
   })
@@ -299,7 +300,7 @@ describe("release: the report (tier 3)", () => {
 
   it("writes each image's provenance with an argv the real hello-ci accepts, and puts it in the report", async () => {
     installReleaseFakes(h.engine)
-    const report = await runRelease({ repositoryUrl: "https://github.com/acme/helloagents" })
+    const report = await runRelease({ repositoryUrl: "https://github.com/acme/helloagents", invocationId: "https://github.com/acme/helloagents/actions/runs/7/attempts/1" })
     const runs = h.engine.chains().map(lastExec).filter((a) => a[2] === "provenance")
     const argvs = [...new Set(runs.map((a) => JSON.stringify(a)))].map((a) => JSON.parse(a) as string[])
     expect(argvs.map((a) => a[a.indexOf("--image") + 1]).sort()).toEqual(["ghcr.io/acme/helloagents-backend", "ghcr.io/acme/helloagents-frontend"])
@@ -307,13 +308,16 @@ describe("release: the report (tier 3)", () => {
     expect(frontend.filter((_, i) => frontend[i - 1] === "--base-image")).toEqual([imageRef("node"), imageRef("nginx")])
     expect(frontend.filter((_, i) => frontend[i - 1] === "--platform")).toEqual(PLATFORMS)
     expect(frontend).toEqual(expect.arrayContaining(["--dockerfile", "frontend/Dockerfile", "--sha", FAKE_COMMIT, "--version", "v1.2.3", "--repository-url", "https://github.com/acme/helloagents"]))
+    expect(frontend.slice(frontend.indexOf("--invocation-id"), frontend.indexOf("--invocation-id") + 2)).toEqual(["--invocation-id", "https://github.com/acme/helloagents/actions/runs/7/attempts/1"])
     // the toolkit's own CLI accepts exactly this argv (output redirected to a temp file)
     const dir = mkdtempSync(join(tmpdir(), "prov-"))
     try {
       const io = memoryIo()
       const argv = frontend.slice(2).map((a, i, all) => (all[i - 1] === "--out" ? join(dir, "p.json") : a))
       expect(await main(["node", "hello-ci", ...argv], io), io.stderr).toBe(0)
-      expect(JSON.parse(readFileSync(join(dir, "p.json"), "utf8")).buildDefinition.externalParameters.dockerfile).toBe("frontend/Dockerfile")
+      const predicate = JSON.parse(readFileSync(join(dir, "p.json"), "utf8"))
+      expect(predicate.buildDefinition.externalParameters.dockerfile).toBe("frontend/Dockerfile")
+      expect(predicate.runDetails.metadata.invocationId).toBe("https://github.com/acme/helloagents/actions/runs/7/attempts/1")
     } finally {
       rmSync(dir, { recursive: true, force: true })
     }

@@ -121,6 +121,7 @@ describe("module surface (tier 2, SDK scan())", () => {
       "--cosign-password:Secret?",
       "--oidc-request-url:Secret?",
       "--oidc-request-token:Secret?",
+      "--invocation-id:String?",
       "--head:GitRef?",
     ])
     expect(fn("release").args.at(-1)).toMatchObject({ name: "head", defaultPath: "/" })

@@ -140,7 +140,8 @@ describe(".github/workflows", () => {
     expect(step.with?.version).toBe("0.21.9")
     const call = step.with!.call!
     for (const flag of ['--version "$RELEASE_VERSION"', '--registry "$RELEASE_REGISTRY"', '--username "$RELEASE_ACTOR"', "--password env://GHCR_TOKEN",
-      "--oidc-request-url env://ACTIONS_ID_TOKEN_REQUEST_URL", "--oidc-request-token env://ACTIONS_ID_TOKEN_REQUEST_TOKEN", "export --path release"]) {
+      "--oidc-request-url env://ACTIONS_ID_TOKEN_REQUEST_URL", "--oidc-request-token env://ACTIONS_ID_TOKEN_REQUEST_TOKEN",
+      '--repository-url "$RELEASE_REPOSITORY_URL"', '--invocation-id "$RELEASE_RUN_URL"', "export --path release"]) {
       expect(call, flag).toContain(flag)
     }
     expect(call).not.toMatch(/\$\{\{/) // no expression interpolated into the command line

@@ -67,6 +67,7 @@ export type HelloagentsReleaseOpts = {
   cosignPassword?: Secret
   oidcRequestUrl?: Secret
   oidcRequestToken?: Secret
+  invocationId?: string
   head?: GitRef
 }
 
