@@ -1,6 +1,7 @@
 /**
- * Release: plan → test → build every platform → scan gate → smoke → SBOMs → publish every tag with all
- * platform variants → sign the digests and attest SBOMs and SLSA provenance → a report directory. Nothing is pushed before every gate passed.
+ * Release: plan → provenance → test → build every platform → scan gate → smoke → SBOMs → publish every tag with
+ * all platform variants → sign the digests and attest SBOMs and provenance → a report directory. Nothing is pushed
+ * before every gate passed.
  */
 import { Container, Directory, File, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
 
