@@ -78,6 +78,8 @@ export async function runHealthCheck(io: Io, options: HealthCheckOptions): Promi
       timeoutMs,
       deadlineMs: options.deadline,
       retries: options.retries,
+      // Progress on stderr while a run waits out its backoff; stdout stays the verdict (text or JSON).
+      onRetry: (e) => io.err(`health-check: ${e.url}: attempt ${e.attempt} of ${e.of} failed (${e.reason}); retrying in ${e.delayMs} ms`),
     });
     await emitReport(io, report, { json: options.json, reportPath: options.report, title: options.env ? `Health report: ${options.env}` : "Health report" });
   } finally {

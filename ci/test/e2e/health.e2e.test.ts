@@ -95,6 +95,8 @@ describe("health-check failure paths", () => {
     const r = report(result);
     expect(r).toMatchObject({ verdict: "unreachable", checks: [{ attempts: 2, error: { kind: "refused", message: `connection refused by 127.0.0.1:${port} (ECONNREFUSED)` } }] });
     expect(result.stderr).toContain("nothing answered");
+    // progress while it waits: one line per retry, on stderr, so the JSON on stdout stays parseable
+    expect(result.stderr).toContain(`health-check: http://127.0.0.1:${port}/health: attempt 1 of 2 failed (connection refused by 127.0.0.1:${port} (ECONNREFUSED)); retrying in 250 ms`);
   });
 
   it("exits 3 on a DNS failure, without retrying a name that does not exist", async () => {

@@ -54,6 +54,16 @@ const options: RunOptions = { ...defaultRunOptions, retries: 2, backoffBaseMs: 1
 const spec = (url: string, extra: Partial<CheckSpec> = {}) => adHocCheck(url, { tls: undefined, ...extra });
 
 describe("engine: retries", () => {
+  it("reports each retry before its backoff, and none for the attempt that succeeds", async () => {
+    const world = fakeWorld({ "http://a/": ["refused", "timeout", ok()] });
+    const events: unknown[] = [];
+    await runChecks([spec("http://a/")], world.probe, world.clock, { ...options, onRetry: (e) => events.push(e) });
+    expect(events).toEqual([
+      { check: "http://a/", url: "http://a/", attempt: 1, of: 3, delayMs: 100, reason: "refused failure" },
+      { check: "http://a/", url: "http://a/", attempt: 2, of: 3, delayMs: 200, reason: "timeout failure" },
+    ]);
+  });
+
   it("retries a retriable failure with exponential backoff, then passes", async () => {
     const world = fakeWorld({ "http://a/": ["refused", "reset", ok()] });
     const report = await runChecks([spec("http://a/")], world.probe, world.clock, options);

@@ -30,6 +30,18 @@ export interface Clock {
   sleep(ms: number): Promise<void>;
 }
 
+/** A failed attempt that will be retried: what a long run reports as progress. */
+export interface RetryEvent {
+  check: string;
+  url: string;
+  /** The attempt that failed, 1-based. */
+  attempt: number;
+  /** Attempts allowed per sample (retries + 1). */
+  of: number;
+  delayMs: number;
+  reason: string;
+}
+
 export interface RunOptions {
   concurrency: number;
   /** Per request. */
@@ -40,6 +52,8 @@ export interface RunOptions {
   retries: number;
   backoffBaseMs: number;
   backoffMaxMs: number;
+  /** Called before each backoff sleep (progress for people; the report is unchanged). */
+  onRetry?: (event: RetryEvent) => void;
 }
 
 export const defaultRunOptions: RunOptions = {
@@ -164,6 +178,7 @@ async function requestWithRetries(
       if (!error.retriable || retry >= options.retries || clock.monotonicMs() + delay >= deadlineAt) {
         return { attempts: retry + 1, error };
       }
+      options.onRetry?.({ check: spec.name, url: spec.url, attempt: retry + 1, of: options.retries + 1, delayMs: delay, reason: error.message });
       await clock.sleep(delay);
     }
   }
