@@ -6,7 +6,7 @@ import { Container, File, ReturnType } from "@dagger.io/dagger"
 
 import { ImageName, imageRef } from "./images.js"
 import { BACKEND, FRONTEND, OUT_DIR } from "./paths.js"
-import { helloCi } from "./toolkit.js"
+import { helloCi, toolkitOk } from "./toolkit.js"
 import { App } from "./variants.js"
 
 /** The images each app's Dockerfile builds FROM: its `ARG *_IMAGE` defaults (test/repo/pins.test.ts keeps them equal). */
@@ -62,7 +62,5 @@ export async function writeProvenance(toolkit: Container, input: ProvenanceInput
     .withEnvVariable("CACHE_BUSTER", cacheBuster)
     .withExec(["mkdir", "-p", OUT_DIR])
     .withExec(helloCi(...provenanceArgs(input)), { expect: ReturnType.Any })
-  const code = await run.exitCode()
-  if (code !== 0) throw new Error(`provenance of ${input.image} was refused (exit ${code}): ${(await run.stderr()).trim()}`)
-  return run.file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
+  return (await toolkitOk(run, `provenance of ${input.image} was refused`)).file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
 }

@@ -12,10 +12,10 @@ import { PublishTarget, PublishedImage, assertPlatforms, indexPlatforms, publish
 import { provenanceFileName, writeProvenance } from "./provenance.js"
 import { ReleaseOutcome, releaseReport } from "./release-report.js"
 import { SbomFormat, sbomFileName, sboms } from "./sbom.js"
-import { GatePolicy, ScanOutcome, runScan } from "./scan.js"
+import { GatePolicy, ScanOutcome, findingCounts, runScan } from "./scan.js"
 import { DRY_RUN_REGISTRY_HOST, REGISTRY_PORT, registryService } from "./services.js"
 import { Attestation, PredicateType, Signing, SigningMode, cosign, dockerConfigSecret, signDigest } from "./sign.js"
-import { helloCi } from "./toolkit.js"
+import { helloCi, toolkitOk } from "./toolkit.js"
 import { App, Variant, appOf, variantsOf } from "./variants.js"
 
 /** Everything one release needs, already validated. */
@@ -74,9 +74,7 @@ export async function planRelease(
     .withExec(helloCi("release-plan", "--version", req.version, "--sha", req.revision, ...images, ...repository, "--licenses", "Apache-2.0", "--json"), {
       expect: ReturnType.Any,
     })
-  const code = await run.exitCode()
-  if (code !== 0) throw new Error(`release-plan rejected the input (exit ${code}): ${(await run.stderr()).trim()}`)
-  return parseReleasePlan(await run.stdout())
+  return parseReleasePlan(await (await toolkitOk(run, "release-plan rejected the input")).stdout())
 }
 
 /** Turn the plan into build args and per-app labels. */
@@ -87,9 +85,8 @@ export function stampOf(plan: ReleasePlan): ReleaseStamp {
 
 /** Explain a blocked gate and where its reports are; nothing was published. */
 export function gateMessage(scan: ScanOutcome, platforms: readonly string[]): string {
-  const counts = Object.entries(scan.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(", ")
   return [
-    `release blocked by the scan gate: ${scan.blocking} blocking finding(s) (all findings: ${counts || "none"}). Nothing was published.`,
+    `release blocked by the scan gate: ${scan.blocking} blocking finding(s) (all findings: ${findingCounts(scan.counts)}). Nothing was published.`,
     `Get the reports (JSON, SARIF, table, scan-summary.md): dagger call scan --platforms ${platforms.join(",")} export --path release/scan`,
   ].join("\n")
 }

@@ -166,9 +166,14 @@ async function gateReports(toolkit: Container, reports: Directory, stems: readon
   return { reports: withGateFiles(reports, gate), decision: verdict.decision, blocking: verdict.blocking.length, counts: verdict.counts }
 }
 
+/** Return the non-zero finding counts by severity, `CRITICAL 2, LOW 9`, or `none`. */
+export function findingCounts(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(", ") || "none"
+}
+
 /** Return the source scan's one-line verdict; when blocked, throw with the gate's Markdown summary (findings, fixed versions). */
 export async function sourceVerdict(scan: ScanOutcome): Promise<string> {
-  const counts = Object.entries(scan.counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(", ") || "none"
+  const counts = findingCounts(scan.counts)
   if (scan.decision === "pass") return `scan-source: pass (all findings: ${counts})`
   const summary = await scan.reports.file("scan-summary.md").contents()
   throw new Error(`scan-source: ${scan.blocking} blocking finding(s) in the source tree (all findings: ${counts})\n\n${summary.trim()}`)

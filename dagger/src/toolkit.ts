@@ -44,6 +44,13 @@ export function toolkit(source: Directory): Container {
     .withWorkdir("/work")
 }
 
+/** Wait for a toolkit run made with `expect: ReturnType.Any`; unless it exited 0, throw `<refusal> (exit N): <stderr>`. */
+export async function toolkitOk(run: Container, refusal: string): Promise<Container> {
+  const code = await run.exitCode()
+  if (code !== 0) throw new Error(`${refusal} (exit ${code}): ${(await run.stderr()).trim()}`)
+  return run
+}
+
 /** Return the full `hello-ci …` command line for an exec. */
 export function helloCi(...args: string[]): string[] {
   return [...HELLO_CI, ...args]

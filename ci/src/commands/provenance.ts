@@ -10,7 +10,8 @@ import { buildProvenance, DEFAULT_BUILDER_ID, parsePinnedImage, type PinnedImage
 import { describeZodError, UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import { PLATFORM, provenanceSchema, uriSchema } from "../schemas/provenance.js";
-import { commitShaOption, releaseVersionOption, rfc3339Option } from "../schemas/release-options.js";
+import { rfc3339Schema } from "../schemas/primitives.js";
+import { commitShaOption, releaseVersionOption } from "../schemas/release-options.js";
 import { toolkitVersion } from "../version.js";
 import { writeOutput } from "./files.js";
 import { collect, parseOptions } from "./parse-options.js";
@@ -57,8 +58,8 @@ export const provenanceOptionsSchema = z.object({
     .transform((url) => url.replace(/\/+$/, ""))
     .optional(),
   builderId: uriSchema.default(DEFAULT_BUILDER_ID),
-  startedOn: rfc3339Option.optional(),
-  finishedOn: rfc3339Option.optional(),
+  startedOn: rfc3339Schema.optional(),
+  finishedOn: rfc3339Schema.optional(),
   invocationId: z.string().min(1, { error: "must not be empty" }).optional(),
   out: z.string().min(1).optional(),
 });

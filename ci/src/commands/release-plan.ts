@@ -7,7 +7,8 @@ import { invalidTags } from "../core/release/tags.js";
 import { UsageError } from "../errors.js";
 import type { Io } from "../io.js";
 import type { ReleasePlan } from "../schemas/release-plan.js";
-import { commitShaOption, releaseVersionOption, rfc3339Option } from "../schemas/release-options.js";
+import { rfc3339Schema } from "../schemas/primitives.js";
+import { commitShaOption, releaseVersionOption } from "../schemas/release-options.js";
 import { collect, parseOptions } from "./parse-options.js";
 
 export const releasePlanOptionsSchema = z.object({
@@ -24,7 +25,7 @@ export const releasePlanOptionsSchema = z.object({
         return z.NEVER;
       }),
     ),
-  created: rfc3339Option.optional(),
+  created: rfc3339Schema.optional(),
   description: z.string().optional(),
   url: z.url({ error: "expected an absolute URL" }).optional(),
   source: z.url({ error: "expected an absolute URL" }).optional(),

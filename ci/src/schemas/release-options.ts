@@ -1,6 +1,5 @@
 /** Flags shared by the release commands (release-plan, provenance); one definition so their rules and hints cannot drift. */
 import { z } from "zod";
-import { rfc3339Schema } from "./primitives.js";
 import { parseReleaseVersion, VERSION_HINT, type ReleaseVersion } from "../core/release/version.js";
 
 export const SHA_HINT = "expected the full 40-hex commit sha, e.g. --sha $(git rev-parse HEAD)";
@@ -15,6 +14,3 @@ export const releaseVersionOption = z.string({ error: `missing: ${VERSION_HINT}`
 
 /** `--sha`: the full 40-hex commit sha (either case; consumers lowercase it). */
 export const commitShaOption = z.string({ error: `missing: ${SHA_HINT}` }).regex(/^[0-9a-fA-F]{40}$/, { error: SHA_HINT });
-
-/** `--created`, `--started-on`, `--finished-on`: an RFC 3339 time. */
-export const rfc3339Option = rfc3339Schema;

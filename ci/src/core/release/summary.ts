@@ -1,24 +1,15 @@
 /** A release record → the Markdown summary people read (and GitHub shows as the job summary). Pure. */
-import { describeZodError, UsageError } from "../../errors.js";
 import { releaseRecordSchema, type ReleaseRecord } from "../../schemas/release-record.js";
+import { parseJsonDocument } from "../json-document.js";
 
 /** Validate release.json text; `source` names the file in the one-line error (exit 2). */
 export function parseReleaseRecord(source: string, text: string): ReleaseRecord {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new UsageError(`release record ${source} is not JSON (truncated or corrupt?): ${error instanceof Error ? error.message : String(error)}`, {
-      suggestion: "pass the release.json that `dagger call release … export --path release` wrote",
-    });
-  }
-  const parsed = releaseRecordSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new UsageError(describeZodError(parsed.error, `release record ${source} is invalid`).split("; ").slice(0, 3).join("; "), {
-      suggestion: "expected schema helloagents/release@1",
-    });
-  }
-  return parsed.data;
+  return parseJsonDocument(releaseRecordSchema, text, {
+    subject: `release record ${source}`,
+    invalid: `release record ${source} is invalid`,
+    notJsonHint: "pass the release.json that `dagger call release … export --path release` wrote",
+    invalidHint: "expected schema helloagents/release@1",
+  });
 }
 
 /** The loud banner of a release nobody can verify, or nothing. */
