@@ -32,9 +32,17 @@ state_dir() {
 # ---------------------------------------------------------------------------------------------------------------- build
 build_key() { cat "$HERE/build/go.mod" "$HERE/build/go.sum" | sha256sum | cut -c1-16; }
 
-build_one() { # name key command...
-  local name=$1 key=$2; shift 2
+# name key archive command...: reuse $BIN/name when its key matches; else install the official release archive pinned in
+# ci/test/tools/downloads.lock.json (entry `archive`, - for none; it writes every file of that archive with this key);
+# build from Go only when nothing could be downloaded (fetch-release exit 3). A digest mismatch stops the build.
+build_one() {
+  local name=$1 key=$2 archive=$3 rc=0; shift 3
   if [[ -x "$BIN/$name" && "$(cat "$BIN/$name.key" 2>/dev/null)" == "$key" ]]; then return 0; fi
+  if [[ "$archive" != - ]]; then
+    node "$HERE/../tools/fetch-release.mjs" "$archive" "$BIN" --key "$key" || rc=$?
+    if ((rc == 0)) && [[ -x "$BIN/$name" ]]; then return 0; fi
+    ((rc == 3)) || die "the pinned $archive download was refused (exit $rc, see above): not building $name instead"
+  fi
   log "building $name ($key; a first run takes minutes)…"
   local start=$SECONDS
   "$@" "$BIN/$name.tmp"
@@ -80,14 +88,14 @@ cmd_build() {
   flock 9 # two runs on one machine share the cache: build once
   local key
   key="$K8S_VERSION-r1-$(build_key)" # bump r1 when the build recipe (flags) changes
-  build_one kube-apiserver "$key" go_build_k8s k8s.io/kubernetes/cmd/kube-apiserver
-  build_one kube-controller-manager "$key" go_build_k8s k8s.io/kubernetes/cmd/kube-controller-manager
-  build_one kube-scheduler "$key" go_build_k8s k8s.io/kubernetes/cmd/kube-scheduler
-  build_one kwok "kwok-$KWOK_VERSION" go_install_kwok
+  build_one kube-apiserver "$key" kubernetes-server go_build_k8s k8s.io/kubernetes/cmd/kube-apiserver
+  build_one kube-controller-manager "$key" kubernetes-server go_build_k8s k8s.io/kubernetes/cmd/kube-controller-manager
+  build_one kube-scheduler "$key" kubernetes-server go_build_k8s k8s.io/kubernetes/cmd/kube-scheduler
+  build_one kwok "kwok-$KWOK_VERSION" kwok go_install_kwok
   local etcd
   etcd="$(etcd_bin)"
   if [[ "$etcd" == "$BIN/etcd" ]]; then
-    build_one etcd "$key" go_build_k8s github.com/helloagents/helloagents/ci/test/k8s/build/cmd/etcd
+    build_one etcd "$key" etcd go_build_k8s github.com/helloagents/helloagents/ci/test/k8s/build/cmd/etcd
   else
     etcd_ok "$etcd" || die "$etcd is missing or older than etcd $ETCD_MIN"
   fi

@@ -13,7 +13,13 @@
 #
 # A cold build takes long (Trivy and cosign are large: see docs/release.md for measured times); logs go to
 # <cache>/tools/<name>-<version>.log. The go.sum of each module is checked against the public checksum database by `go install`.
+#
+# Before building, each tool's official release archive is tried (./fetch-release.mjs, pinned by digest in
+# ./downloads.lock.json): where it downloads and its digest matches, the binary goes to the same path and nothing is
+# built. Only "nothing downloaded" (unreachable, HTTP error, no pinned digest; exit 3) falls back to the Go build; a
+# digest mismatch stops here. HELLOAGENTS_DOWNLOADS=off builds everything from Go.
 set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 CACHE="${HELLOAGENTS_CACHE:-$HOME/.cache/helloagents}/tools"
 
@@ -39,6 +45,18 @@ for spec in "${TOOLS[@]}"; do
   if [[ ${#want[@]} -gt 0 && ! " ${want[*]} " =~ " ${name} " ]]; then continue; fi
   dir="$CACHE/$name-$version"
   if [[ ! -x "$dir/$name" ]]; then
+    rm -rf "$dir.tmp"
+    fetched=0
+    node "$HERE/fetch-release.mjs" "$name" "$dir.tmp" || fetched=$?
+    if ((fetched == 0)); then
+      rm -rf "$dir" && mv "$dir.tmp" "$dir"
+      echo "$name $dir/$name"
+      continue
+    elif ((fetched != 3)); then
+      rm -rf "$dir.tmp"
+      echo "build-tools: $name $version: the pinned download was refused (exit $fetched, see above); not building it instead" >&2
+      exit 1
+    fi
     command -v go >/dev/null || { echo "build-tools: go is not installed (needs Go >= 1.26)" >&2; exit 2; }
     log="$CACHE/$name-$version.log"
     echo "build-tools: building $name $version (log: $log)" >&2
