@@ -70,6 +70,7 @@ let closedPort = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === "/silent") return; // accepts, never answers
     if (req.url === "/stall") {
       res.writeHead(200, { "content-length": "1000000" });
       res.write(Buffer.alloc(10)); // then nothing: the client must give up on its own
@@ -147,6 +148,7 @@ describe("fetch-release.mjs against a local HTTP server", () => {
     ["an HTTP 404", () => `${base}/no-such-release.tar.gz`, /HTTP 404/],
     ["an unreachable URL (connection refused)", () => `http://127.0.0.1:${closedPort}/actionlint.tar.gz`, /ECONNREFUSED/],
     ["a download that stalls", () => `${base}/stall`, /nothing received for 0\.5s/],
+    ["a server that never answers", () => `${base}/silent`, /no answer for 0\.5s/],
   ])("answers exit 3 (build from Go instead) for %s, installing nothing", async (_name, url, reason) => {
     const dest = join(work, `down-${_name.length}`);
     const lock = actionlintLock(`down-${_name.length}`, { url: url(), sha256: sha("sha256", tool.good) });

@@ -57,17 +57,23 @@ function readLock(path) {
 async function download(url, file, algorithm) {
   const total = AbortSignal.timeout(TOTAL_MS);
   const stall = new AbortController();
+  // The same stall limit covers waiting for the response headers (a host that accepts and never answers).
+  let timer = setTimeout(() => stall.abort(), STALL_MS);
   let res;
   try {
     res = await fetch(url, { signal: AbortSignal.any([total, stall.signal]), redirect: "follow" });
   } catch (e) {
-    throw new Exit(3, `cannot download ${url}: ${e.cause?.code ?? e.cause?.message ?? e.message}`);
+    clearTimeout(timer);
+    const why = stall.signal.aborted ? `no answer for ${STALL_MS / 1000}s` : e.cause?.code ?? e.cause?.message ?? e.message;
+    throw new Exit(3, `cannot download ${url}: ${why}`);
   }
-  if (!res.ok || res.body === null) throw new Exit(3, `cannot download ${url}: HTTP ${res.status}`);
+  if (!res.ok || res.body === null) {
+    clearTimeout(timer);
+    throw new Exit(3, `cannot download ${url}: HTTP ${res.status}`);
+  }
   const hash = createHash(algorithm);
   const out = createWriteStream(file, { mode: 0o600 });
   let bytes = 0;
-  let timer = setTimeout(() => stall.abort(), STALL_MS);
   try {
     for await (const chunk of res.body) {
       clearTimeout(timer);
