@@ -102,7 +102,7 @@ describe(".github/workflows", () => {
     const job = ci().jobs["engine-tests"]!
     expect(job.needs).toBe("check")
     expect(job.if).toBe("${{ github.event_name != 'pull_request' }}")
-    expect(daggerSteps(job).map((s) => s.with)).toEqual([{ version: "0.21.9", module: "dagger/tests", call: "all" }])
+    expect(daggerSteps(job).map((s) => s.with)).toEqual([{ version: "0.21.9", "cloud-token": "${{ secrets.DAGGER_CLOUD_TOKEN }}", module: "dagger/tests", call: "all" }])
   })
 
   it("rehearses the release on main after the checks: one --dry-run step, values through env, never on pull requests", () => {
