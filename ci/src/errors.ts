@@ -1,5 +1,5 @@
 /**
- * Typed errors and the exit-code contract of hello-ci (see architecture.md).
+ * Typed errors and the exit-code contract of hello-ci (see docs/architecture.md).
  * Only cli.ts turns these into a process exit code.
  */
 import { ZodError } from "zod";

@@ -6,8 +6,8 @@
 import { performance } from "node:perf_hooks";
 import tls from "node:tls";
 import { Agent, request } from "undici";
-import type { ResponseSample, TlsInfo } from "./core/health/evaluate.js";
-import type { Probe, ProbeRequest } from "./core/health/run.js";
+import type { ResponseSample, TlsInfo } from "./core/checks/evaluate.js";
+import type { Probe, ProbeRequest } from "./core/checks/run.js";
 import { classifyTransportCode, describeTransport, TransportError } from "./core/http/transport.js";
 
 export interface HttpClientOptions {

@@ -17,13 +17,13 @@ describe("health-check: invalid input exits 2 before any request", () => {
   it.each([
     [[], "give either --url URL… or --env NAME"],
     [["--url", "http://a/", "--env", "staging"], "give either --url URL… or --env NAME"],
-    [["--url", "ftp://a/"], "url.0: must be an http:// or https:// URL"],
-    [["--url", "http://a/", "--timeout", "soon"], 'timeout: "soon" is not a duration'],
+    [["--url", "ftp://a/"], "health-check: --url: must be an http:// or https:// URL"],
+    [["--url", "http://a/", "--timeout", "soon"], 'health-check: --timeout: "soon" is not a duration'],
     [["--url", "http://a/", "--concurrency", "0"], "concurrency"],
-    [["--url", "http://a/", "--assert", "$.status = 1"], "assert.0: invalid condition"],
+    [["--url", "http://a/", "--assert", "$.status = 1"], "health-check: --assert: invalid condition"],
     [["--url", "http://a/", "--percentile", "p95 > 3"], "percentile"],
     [["--env", "qa"], 'unknown environment "qa"; known environments: production, staging'],
-    [["--url", "http://a/", "--ca", "/nonexistent/ca.pem"], "--ca: cannot read /nonexistent/ca.pem (ENOENT)"],
+    [["--url", "http://a/", "--ca", "/nonexistent/ca.pem"], "health-check: --ca: cannot read /nonexistent/ca.pem: no such file or directory"],
   ])("%j → %s", async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);
@@ -42,7 +42,7 @@ describe("health-check: invalid input exits 2 before any request", () => {
   it("says when the config file is missing", async () => {
     const result = await run("--env", "staging", "--config", "/nonexistent/envs.yaml");
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain("cannot read the environments configuration /nonexistent/envs.yaml (ENOENT)");
+    expect(result.stderr).toContain("health-check: --config: cannot read /nonexistent/envs.yaml: no such file or directory");
   });
 
   it("documents warn = exit 0 in its help", async () => {

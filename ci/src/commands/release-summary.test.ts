@@ -33,7 +33,7 @@ describe("hello-ci release-summary", () => {
     const missing = await run([]);
     expect([missing.code, missing.stderr]).toEqual([2, "hello-ci: release-summary: --record: missing: give the release record, e.g. --record release/release.json\n"]);
     const absent = await run(["--record", "nope.json"]);
-    expect([absent.code, absent.stderr]).toEqual([2, "hello-ci: cannot read release record nope.json: no such file or directory\n"]);
+    expect([absent.code, absent.stderr]).toEqual([2, "hello-ci: release-summary: --record: cannot read nope.json: no such file or directory\n"]);
     const corrupt = await run(["--record", path.resolve(import.meta.dirname, "../../package.json")]);
     expect(corrupt.code).toBe(2);
     expect(corrupt.stderr.trim().split("\n")).toHaveLength(1);

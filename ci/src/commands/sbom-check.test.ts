@@ -44,7 +44,7 @@ describe("hello-ci sbom-check", () => {
   });
 
   it.each([
-    ["a missing file", ["--sbom", "nope.json"], /cannot read SBOM nope.json: no such file or directory/],
+    ["a missing file", ["--sbom", "nope.json"], /sbom-check: --sbom: cannot read nope.json: no such file or directory/],
     ["no --sbom", [], /--sbom: missing/],
     ["a bad --format", ["--sbom", "x", "--format", "xml"], /--format: expected auto, cyclonedx or spdx/],
     ["a file that is not JSON", ["--sbom", "NOTJSON"], /SBOM notjson.txt is not JSON/],

@@ -51,10 +51,10 @@ describe("hello-ci scan-gate", () => {
 
   it.each([
     ["no report", [], /--report: missing: give at least one --report/],
-    ["a missing report", ["--report", "nope.json"], /cannot read report nope.json: no such file or directory/],
+    ["a missing report", ["--report", "nope.json"], /^hello-ci: scan-gate: --report: cannot read nope.json: no such file or directory$/m],
     ["an unknown severity", ["--report", "x.json", "--severity", "HIGH,SEVERE"], /--severity: unknown severity SEVERE/],
-    ["a missing ignore file", ["--report", "REAL", "--ignorefile", "missing.yaml"], /cannot read ignore file missing.yaml/],
-    ["an unwritable summary", ["--report", "REAL", "--summary", "no/such/dir/out.md"], /cannot write summary no\/such\/dir\/out.md/],
+    ["a missing ignore file", ["--report", "REAL", "--ignorefile", "missing.yaml"], /scan-gate: --ignorefile: cannot read missing.yaml: no such file or directory/],
+    ["an unwritable summary", ["--report", "REAL", "--summary", "no/such/dir/out.md"], /scan-gate: --summary: cannot write no\/such\/dir\/out.md: no such file or directory/],
   ])("exits 2 on %s", async (_name, args, message) => {
     const { code, stderr } = await run(args.map((a) => (a === "REAL" ? fixture("npm.json") : a)));
     expect(code).toBe(2);

@@ -52,12 +52,3 @@ export type Verdict = z.infer<typeof verdictSchema>;
 export type AssertionResult = z.infer<typeof assertionResultSchema>;
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type HealthReport = z.infer<typeof healthReportSchema>;
-
-/** The IETF health-check draft body the backend serves (`application/health+json`); only what we read. */
-export const ietfHealthSchema = z.object({
-  status: z.enum(["pass", "warn", "fail"]),
-  version: z.string().optional(),
-  checks: z
-    .record(z.string(), z.array(z.object({ status: z.enum(["pass", "warn", "fail"]) }).loose()))
-    .optional(),
-});

@@ -1,7 +1,7 @@
 /** Small zod building blocks shared by flags and config files: durations, percentile budgets, conditions, URLs, times. */
 import { z } from "zod";
 import { parseDuration, parsePercentileBudget } from "../core/config/duration.js";
-import { ConditionSyntaxError, parseCondition } from "../core/health/condition.js";
+import { ConditionSyntaxError, parseCondition } from "../core/checks/condition.js";
 
 export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDuration(value);
@@ -49,3 +49,23 @@ export const tlsPolicySchema = z
 export const rfc3339Schema = z.iso.datetime({ offset: true, error: "expected an RFC 3339 time, e.g. 2026-01-31T12:00:00Z" });
 
 export const countSchema = z.coerce.number().int().positive();
+
+const numberText = (value: string | number): number => (typeof value === "number" ? value : /^\s*-?\d+(\.\d+)?\s*$/.test(value) ? Number(value) : Number.NaN);
+
+/** A whole number from `min` to `max`, typed on the command line (a string) or read from a file (a number). */
+export function wholeNumberSchema(min: number, max: number) {
+  return z.union([z.string(), z.number()]).transform((value, ctx) => {
+    const n = numberText(value);
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    ctx.issues.push({ code: "custom", input: value, message: `expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}` });
+    return z.NEVER;
+  });
+}
+
+/** A number of days, zero or more (fractions allowed). */
+export const daysSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const n = numberText(value);
+  if (Number.isFinite(n) && n >= 0) return n;
+  ctx.issues.push({ code: "custom", input: value, message: `expected a number of days (0 or more), got ${JSON.stringify(value)}` });
+  return z.NEVER;
+});

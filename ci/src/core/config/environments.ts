@@ -1,15 +1,11 @@
 /**
- * Reading the environments configuration: parse YAML, validate with zod (errors name the field), and compile an
- * environment's health section into engine checks.
+ * The environments configuration as text: parse YAML, validate with zod (errors name the field), and compile an
+ * environment's health section into engine checks. Reading the file is the command layer's (commands/kit/environments.ts).
  */
-import { readFile } from "node:fs/promises";
 import { parse as parseYaml, YAMLParseError } from "yaml";
 import { describeZodError, UsageError } from "../../errors.js";
 import { environmentsConfigSchema, type EnvironmentConfig, type EnvironmentsConfig } from "../../schemas/environments.js";
-import type { CheckSpec } from "../health/model.js";
-
-/** Default location, relative to the ci/ package. */
-export const DEFAULT_CONFIG_PATH = "config/environments.yaml";
+import type { CheckSpec } from "../checks/model.js";
 
 /** Validate configuration text; `source` names the file in error messages. */
 export function parseEnvironmentsConfig(text: string, source: string): EnvironmentsConfig {
@@ -23,17 +19,6 @@ export function parseEnvironmentsConfig(text: string, source: string): Environme
   const parsed = environmentsConfigSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(describeZodError(parsed.error, `${source} is invalid`));
   return parsed.data;
-}
-
-export async function loadEnvironmentsConfig(path: string): Promise<EnvironmentsConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    const reason = error instanceof Error && "code" in error ? String(error.code) : String(error);
-    throw new UsageError(`cannot read the environments configuration ${path} (${reason})`, { suggestion: "pass --config FILE" });
-  }
-  return parseEnvironmentsConfig(text, path);
 }
 
 /** The named environment, or a usage error listing the known ones. */

@@ -1,11 +1,11 @@
 /**
  * SBOM validation: CycloneDX JSON with @cyclonedx/cyclonedx-library's JSON validator (ajv + ajv-formats + ajv-formats-draft2019)
- * for the spec version the document declares; SPDX 2.2/2.3 JSON with the vendored SPDX JSON schema (schemas/, ajv).
+ * for the spec version the document declares; SPDX 2.2/2.3 JSON with the SPDX JSON schema the caller supplies (ajv;
+ * hello-ci reads the vendored ones from ci/json-schemas/ in src/json-schemas.ts).
  *
  * Outcomes: `valid` (format, version, count), `invalid` (the first schema error: path + message) → exit 1,
  * `unsupported` (not an SBOM we know, or a spec version without a JSON schema) → exit 2.
  */
-import { readFile } from "node:fs/promises";
 import { Spec, Validation } from "@cyclonedx/cyclonedx-library";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormats from "ajv-formats";
@@ -82,26 +82,29 @@ async function checkCycloneDx(document: Record<string, unknown>, text: string): 
   };
 }
 
-const spdxSchemaFiles: Record<string, string> = { "SPDX-2.2": "spdx-2.2.schema.json", "SPDX-2.3": "spdx-2.3.schema.json" };
-const spdxValidators = new Map<string, ValidateFunction>();
+/** Where the SPDX JSON schemas come from: the versions there are, and each version's schema. */
+export interface SpdxSchemas {
+  versions: readonly string[];
+  load(version: string): Promise<object>;
+}
 
-async function spdxValidator(version: string, file: string): Promise<ValidateFunction> {
-  const cached = spdxValidators.get(version);
+// Compiled once per schema object.
+const spdxValidators = new WeakMap<object, ValidateFunction>();
+
+function spdxValidator(schema: object): ValidateFunction {
+  const cached = spdxValidators.get(schema);
   if (cached) return cached;
-  // schemas/ sits beside src/ and dist/: ../../../schemas from both src/core/sbom and dist/core/sbom.
-  const schema = JSON.parse(await readFile(new URL(`../../../schemas/${file}`, import.meta.url), "utf8")) as object;
   const ajv = new Ajv({ allErrors: false, strict: false });
   addFormats.default(ajv);
   const validate = ajv.compile(schema);
-  spdxValidators.set(version, validate);
+  spdxValidators.set(schema, validate);
   return validate;
 }
 
-async function checkSpdx(document: Record<string, unknown>): Promise<SbomCheck> {
+async function checkSpdx(document: Record<string, unknown>, schemas: SpdxSchemas): Promise<SbomCheck> {
   const specVersion = String(document.spdxVersion);
-  const file = spdxSchemaFiles[specVersion];
-  if (file === undefined) return { outcome: "unsupported", reason: `${specVersion} has no JSON schema here: supported ${Object.keys(spdxSchemaFiles).join(", ")}` };
-  const validate = await spdxValidator(specVersion, file);
+  if (!schemas.versions.includes(specVersion)) return { outcome: "unsupported", reason: `${specVersion} has no JSON schema here: supported ${schemas.versions.join(", ")}` };
+  const validate = spdxValidator(await schemas.load(specVersion));
   if (!validate(document)) {
     const errors = validate.errors ?? [];
     const first = errors[0];
@@ -112,7 +115,7 @@ async function checkSpdx(document: Record<string, unknown>): Promise<SbomCheck> 
 }
 
 /** Validate an already-parsed SBOM (`text` is its source, which the CycloneDX validator re-parses). */
-export async function checkSbom(document: unknown, text: string, format: SbomFormat | "auto"): Promise<SbomCheck> {
+export async function checkSbom(document: unknown, text: string, format: SbomFormat | "auto", spdxSchemas: SpdxSchemas): Promise<SbomCheck> {
   const detected = detectSbomFormat(document);
   const chosen = format === "auto" ? detected : format;
   if (chosen === undefined || !isRecord(document)) {
@@ -120,7 +123,7 @@ export async function checkSbom(document: unknown, text: string, format: SbomFor
   }
   if (chosen === "spdx") {
     if (typeof document.spdxVersion !== "string") return { outcome: "invalid", format: "spdx", specVersion: "(missing)", error: "/: must have required property 'spdxVersion'", errorCount: 1 };
-    return checkSpdx(document);
+    return checkSpdx(document, spdxSchemas);
   }
   return checkCycloneDx(document, text);
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { TransportError } from "../http/transport.js";
-import type { ResponseSample } from "../health/evaluate.js";
-import { defaultRunOptions, type Clock, type Probe, type ProbeRequest } from "../health/run.js";
+import type { ResponseSample } from "../checks/evaluate.js";
+import { defaultRunOptions, type Clock, type Probe, type ProbeRequest } from "../checks/run.js";
 import { findScriptAsset, runSmoke, smokeAgentName, type SmokeInput } from "./suite.js";
 
 const INDEX = '<!doctype html><html><head><script type="module" crossorigin src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>';

@@ -7,11 +7,11 @@ import type { ZodType } from "zod";
 import { agentPageSchema, agentSchema } from "../../schemas/agents.js";
 import { describeZodError } from "../../errors.js";
 import { joinUrl } from "../config/environments.js";
-import { parseCondition } from "../health/condition.js";
-import type { BodyValidator, CheckResult, CheckSpec, HealthReport } from "../health/model.js";
-import { round } from "../health/evaluate.js";
-import { runCheck, runChecks, type Clock, type Probe, type RunOptions } from "../health/run.js";
-import { aggregateVerdict } from "../health/verdict.js";
+import { parseCondition } from "../checks/condition.js";
+import type { BodyValidator, CheckResult, CheckSpec, HealthReport } from "../checks/model.js";
+import { round } from "../checks/evaluate.js";
+import { runCheck, runChecks, type Clock, type Probe, type RunOptions } from "../checks/run.js";
+import { aggregateVerdict } from "../checks/verdict.js";
 
 export interface SmokeInput {
   baseUrl: string;
