@@ -26,6 +26,7 @@ const steps = [
   { group: "lint", name: "backend: ruff format", cwd: "backend", cmd: [py("ruff"), "format", "--check", "."] },
   { group: "lint", name: "frontend: eslint", cwd: "frontend", cmd: ["npm", "run", "--silent", "lint"] },
   { group: "lint", name: "ci: eslint", cwd: "ci", cmd: ["npm", "run", "--silent", "lint"] },
+  { group: "lint", name: "dagger: structure (no cycles, ≤6 params)", cwd: ".", cmd: ["node", "test/dagger/structure.mjs"] },
   { group: "typecheck", name: "frontend: tsc", cwd: "frontend", cmd: ["npm", "run", "--silent", "typecheck"] },
   { group: "typecheck", name: "ci: tsc", cwd: "ci", cmd: ["npm", "run", "--silent", "typecheck"] },
   { group: "typecheck", name: "dagger: shim type-check", cwd: ".", cmd: ["npm", "run", "--silent", "typecheck:dagger"] },

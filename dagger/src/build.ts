@@ -6,8 +6,11 @@ import { BuildArg, Container, Directory, Platform, func, object } from "@dagger.
 import { BACKEND, FRONTEND } from "./paths.js"
 import { App, Variant } from "./variants.js"
 
-/** Platforms built by default. */
-export const DEFAULT_PLATFORMS = ["linux/amd64", "linux/arm64"] as const
+/**
+ * Platforms built by default. The one place they are written: functions use it as their parameter default, which the
+ * SDK's introspector resolves from this initializer (so it must stay a plain array literal, and nothing may mutate it).
+ */
+export const DEFAULT_PLATFORMS: string[] = ["linux/amd64", "linux/arm64"]
 
 /** Build the backend image from `backend/Dockerfile`. */
 export function backendImage(source: Directory, platform?: Platform, buildArgs?: BuildArg[]): Container {

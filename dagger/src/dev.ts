@@ -36,11 +36,6 @@ export function stackOf(backend: Container, frontend: Container, environment: st
     .asService({ useEntrypoint: true })
 }
 
-/** Start the backend image built from source against throwaway PostgreSQL and Redis. */
-export function backendService(source: Directory): Service {
-  return backendServiceOf(backendImage(source), "development")
-}
-
 /** Return the stack built from source as a service on 8080. */
 export function devStack(source: Directory): Service {
   return stackOf(backendImage(source), frontendImage(source), "development")

@@ -1,30 +1,35 @@
 /**
- * HelloAgents pipeline: test, lint, build and run the platform in containers, the same way on a laptop and in CI.
+ * HelloAgents pipeline: test, lint, build, scan, release and run the platform in containers, the same way on a laptop
+ * and in CI. Options that several functions share (scan policy, registry, signing) are set once with `with-*`
+ * functions, which return a configured copy of the module:
+ *   dagger call with-registry-auth --username me --password env://GHCR_TOKEN release --version v1.2.3
  */
 import { Container, Directory, File, GitRef, Platform, Secret, Service, argument, check, dag, func, object } from "@dagger.io/dagger"
 
 import { backendTestRun, ruffCheckRun, ruffFormatRun } from "./backend.js"
 import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage, releaseVariants, sourceVariants } from "./build.js"
 import { devStack } from "./dev.js"
-import { Environment, healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
-import { planRelease, provenanceFiles, release, stampOf } from "./release.js"
-import { sboms } from "./sbom.js"
-import { Severity, gatePolicy, runScan, runSourceScan, sourceVerdict } from "./scan.js"
-import { signingFrom } from "./sign.js"
-import { toolkit } from "./toolkit.js"
-import { App, variantsOf } from "./variants.js"
 import { npmRun } from "./frontend.js"
+import { healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
 import { refreshPins } from "./images.js"
 import { actionlintRun } from "./lint.js"
 import { FRONTEND_DIR, SOURCE_IGNOREFILE } from "./paths.js"
+import { planRelease, provenanceFiles, release, stampOf } from "./release.js"
+import { ReleaseStep } from "./release-request.js"
 import { collectReports } from "./reports.js"
+import { sboms } from "./sbom.js"
+import { runScan, runSourceScan, sourceVerdict } from "./scan.js"
+import { ScanPolicy, Severity, withDefaultIgnorefile } from "./scan-policy.js"
+import { signingFrom } from "./sign.js"
 import { passed, runStages, verdict } from "./stages.js"
+import { toolkit } from "./toolkit.js"
+import { App, variantsOf } from "./variants.js"
 
 export { Build } from "./build.js"
-export { Environment } from "./health.js"
-export { Severity } from "./scan.js"
+export { ReleaseStep } from "./release-request.js"
+export { ScanPolicy, Severity } from "./scan-policy.js"
 
-/** Registry the release publishes to when --registry is not given (`ghcr.io/<owner>`). */
+/** Registry the release publishes to unless `with-registry` says otherwise (`ghcr.io/<owner>`). */
 export const DEFAULT_REGISTRY = "ghcr.io/helloagents"
 
 /** Return a value that differs on every call, so tool runs are never served from a cached layer. */
@@ -38,11 +43,27 @@ async function revisionOf(head: GitRef | undefined): Promise<string> {
   return head.commit()
 }
 
-/** Test, lint, build and run HelloAgents (FastAPI backend, React frontend) in containers. */
+/** Test, lint, build, scan, release and run HelloAgents (FastAPI backend, React frontend) in containers. */
 @object()
 export class Helloagents {
   /** Repository files the pipeline reads (see the constructor's ignore list). */
   source: Directory
+  /** Registry and owner releases publish to (`with-registry`). */
+  registry: string
+  /** Registry user name (`with-registry-auth`). */
+  registryUsername?: string
+  /** Registry password or token (`with-registry-auth`). */
+  registryPassword?: Secret
+  /** Repository web URL for OCI labels, provenance and the signer identity (`with-repository-url`). */
+  repositoryUrl?: string
+  /** What scans block on (`with-scan-policy`). */
+  scanPolicy: ScanPolicy
+  /** Cosign private key and its password (`with-cosign-key`). */
+  cosignKey?: Secret
+  cosignPassword?: Secret
+  /** GitHub OIDC request URL and token for keyless signing (`with-keyless-signing`). */
+  oidcRequestUrl?: Secret
+  oidcRequestToken?: Secret
 
   constructor(
     /**
@@ -76,6 +97,13 @@ export class Helloagents {
     source: Directory,
   ) {
     this.source = source
+    this.registry = DEFAULT_REGISTRY
+    this.scanPolicy = new ScanPolicy()
+  }
+
+  /** Return a copy of this module with some settings replaced (the `with-*` functions). */
+  private copy(patch: Partial<Helloagents>): Helloagents {
+    return Object.assign(Object.create(Helloagents.prototype) as Helloagents, this, patch)
   }
 
   /** Run backend tests, frontend lint, frontend tests and the frontend build in parallel, then summarise. */
@@ -132,9 +160,9 @@ export class Helloagents {
   @func()
   async build(
     /** Platforms to build, comma-separated on the CLI. */
-    platforms: string[] = ["linux/amd64", "linux/arm64"],
+    platforms: string[] = DEFAULT_PLATFORMS,
   ): Promise<Build> {
-    return buildAll(this.source, platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS])
+    return buildAll(this.source, platforms)
   }
 
   /** Run the whole stack (PostgreSQL, Redis, backend, frontend on 8080): `dev up --ports 8080:8080`. */
@@ -174,50 +202,97 @@ export class Helloagents {
     return toolkit(this.source)
   }
 
+  /** Set what scans block on and where Trivy gets its DB, for scan, scan-source and release. */
+  @func()
+  withScanPolicy(
+    /** Severities that block (default HIGH,CRITICAL). */
+    severity: Severity[] = [],
+    /** Ignore vulnerabilities that have no fixed version yet. */
+    ignoreUnfixed = false,
+    /** Trivy ignore file (.trivyignore.yaml with expired_at, or plain .trivyignore); scan-source defaults to ci/config/trivyignore.yaml. */
+    ignorefile?: File,
+    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
+    dbRepository?: string,
+  ): Helloagents {
+    return this.copy({ scanPolicy: new ScanPolicy(severity, ignoreUnfixed, ignorefile, dbRepository) })
+  }
+
   /** Scan every image variant with Trivy, then gate: reports, scan-summary.md and scan-gate.json, also when blocked. */
   @func({ cache: "session" })
   async scan(
     /** Platforms to build and scan, comma-separated on the CLI. */
-    platforms: string[] = ["linux/amd64", "linux/arm64"],
-    /** Severities that block (default HIGH,CRITICAL). */
-    severity?: Severity[],
-    /** Ignore vulnerabilities that have no fixed version yet. */
-    ignoreUnfixed = false,
-    /** Trivy ignore file (.trivyignore.yaml with expired_at, or plain .trivyignore). */
-    ignorefile?: File,
-    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
-    dbRepository?: string,
+    platforms: string[] = DEFAULT_PLATFORMS,
   ): Promise<Directory> {
-    const variants = sourceVariants(this.source, platforms)
-    const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
-    const outcome = await runScan(toolkit(this.source), variants, { dbRepository, cacheBuster: cacheBuster() }, policy)
+    const outcome = await runScan(toolkit(this.source), sourceVariants(this.source, platforms), { policy: this.scanPolicy, fresh: cacheBuster() })
     return outcome.reports
   }
 
   /** Scan the source tree (lockfiles, requirements, secrets) with Trivy; fail on blocking findings, listing them. */
   @func({ cache: "session" })
   @check()
-  async scanSource(
-    /** Severities that block (default HIGH,CRITICAL). */
-    severity?: Severity[],
-    /** Ignore vulnerabilities that have no fixed version yet. */
-    ignoreUnfixed = false,
-    /** Trivy ignore file with expiring entries; defaults to the repository's ci/config/trivyignore.yaml. */
-    ignorefile?: File,
-    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
-    dbRepository?: string,
-  ): Promise<string> {
-    const policy = gatePolicy(severity, ignoreUnfixed, ignorefile ?? this.source.file(SOURCE_IGNOREFILE))
-    return sourceVerdict(await runSourceScan(toolkit(this.source), this.source, { dbRepository, cacheBuster: cacheBuster() }, policy))
+  async scanSource(): Promise<string> {
+    const policy = withDefaultIgnorefile(this.scanPolicy, this.source.file(SOURCE_IGNOREFILE))
+    return sourceVerdict(await runSourceScan(toolkit(this.source), this.source, { policy, fresh: cacheBuster() }))
   }
 
   /** Write CycloneDX and SPDX JSON SBOMs for every image variant, each checked by hello-ci sbom-check. */
   @func()
   async sbom(
     /** Platforms to build, comma-separated on the CLI. */
-    platforms: string[] = ["linux/amd64", "linux/arm64"],
+    platforms: string[] = DEFAULT_PLATFORMS,
   ): Promise<Directory> {
     return sboms(toolkit(this.source), sourceVariants(this.source, platforms))
+  }
+
+  /** Set the registry and owner releases publish to: images are <address>/helloagents-backend and …-frontend. */
+  @func()
+  withRegistry(
+    /** Registry and owner, e.g. ghcr.io/acme. */
+    address: string,
+  ): Helloagents {
+    return this.copy({ registry: address })
+  }
+
+  /** Log in to the release registry with these credentials (the password only ever as a secret). */
+  @func()
+  withRegistryAuth(
+    /** Registry user name. */
+    username: string,
+    /** Registry password or token, e.g. env://GHCR_TOKEN. */
+    password: Secret,
+  ): Helloagents {
+    return this.copy({ registryUsername: username, registryPassword: password })
+  }
+
+  /** Set the repository web URL: OCI source/url labels, provenance, and the signer identity in the release summary. */
+  @func()
+  withRepositoryUrl(
+    /** e.g. https://github.com/acme/helloagents */
+    url: string,
+  ): Helloagents {
+    return this.copy({ repositoryUrl: url })
+  }
+
+  /** Sign releases with a cosign key (wins over keyless signing when both are set). */
+  @func()
+  withCosignKey(
+    /** Cosign private key, e.g. file://cosign.key or env://COSIGN_KEY. */
+    key: Secret,
+    /** Password of the key, e.g. env://COSIGN_PASSWORD. */
+    password?: Secret,
+  ): Helloagents {
+    return this.copy({ cosignKey: key, cosignPassword: password })
+  }
+
+  /** Sign releases keylessly (Sigstore) with the GitHub Actions OIDC token of the job (needs `id-token: write`). */
+  @func()
+  withKeylessSigning(
+    /** env://ACTIONS_ID_TOKEN_REQUEST_URL */
+    oidcRequestUrl: Secret,
+    /** env://ACTIONS_ID_TOKEN_REQUEST_TOKEN */
+    oidcRequestToken: Secret,
+  ): Helloagents {
+    return this.copy({ oidcRequestUrl, oidcRequestToken })
   }
 
   /** Release the images: plan, test, build, scan-gate, smoke, publish, sign and attest; return the report directory. */
@@ -225,50 +300,24 @@ export class Helloagents {
   async release(
     /** Version to release, vMAJOR.MINOR.PATCH[-PRERELEASE], e.g. v1.2.3. */
     version: string,
-    /** Registry and owner the images go to: <registry>/helloagents-backend and …-frontend. */
-    registry = DEFAULT_REGISTRY,
-    /** Repository web URL for the OCI source/url labels and the signer identity, e.g. https://github.com/acme/helloagents. */
-    repositoryUrl?: string,
-    /** Registry user name (with --password). */
-    username?: string,
-    /** Registry password or token, e.g. env://GHCR_TOKEN. */
-    password?: Secret,
     /** Platforms to build and publish, comma-separated on the CLI. */
-    platforms: string[] = ["linux/amd64", "linux/arm64"],
+    platforms: string[] = DEFAULT_PLATFORMS,
     /** Publish to a throwaway registry service instead, then check every index lists every platform. */
     dryRun = false,
-    /** Skip the test stages (they normally run before the build). */
-    skipTests = false,
-    /** Skip the smoke test of the release images run as services. */
-    skipSmoke = false,
-    /** Severities that block the release (default HIGH,CRITICAL). */
-    severity?: Severity[],
-    /** Ignore vulnerabilities that have no fixed version yet. */
-    ignoreUnfixed = false,
-    /** Trivy ignore file (.trivyignore.yaml with expired_at, or plain .trivyignore). */
-    ignorefile?: File,
-    /** Trivy vulnerability DB repository, e.g. a mirror; Trivy's upstream default when unset. */
-    dbRepository?: string,
-    /** Cosign private key for key-based signing, e.g. env://COSIGN_KEY. */
-    cosignKey?: Secret,
-    /** Password of the cosign key, e.g. env://COSIGN_PASSWORD. */
-    cosignPassword?: Secret,
-    /** GitHub OIDC request URL for keyless signing: env://ACTIONS_ID_TOKEN_REQUEST_URL. */
-    oidcRequestUrl?: Secret,
-    /** GitHub OIDC request token for keyless signing: env://ACTIONS_ID_TOKEN_REQUEST_TOKEN. */
-    oidcRequestToken?: Secret,
+    /** Steps to skip: tests (when CI already ran them on this commit), smoke (the images run as services). */
+    skip: ReleaseStep[] = [],
     /** Identifier of this run, recorded in the provenance, e.g. the CI run URL. */
     invocationId?: string,
     /** Commit to release; defaults to HEAD of the repository dagger runs in. */
     @argument({ defaultPath: "/" }) head?: GitRef,
   ): Promise<Directory> {
-    const signing = signingFrom({ key: cosignKey, keyPassword: cosignPassword, oidcRequestUrl, oidcRequestToken })
-    const policy = gatePolicy(severity, ignoreUnfixed, ignorefile)
     const started = cacheBuster()
+    const signing = signingFrom({ key: this.cosignKey, keyPassword: this.cosignPassword, oidcRequestUrl: this.oidcRequestUrl, oidcRequestToken: this.oidcRequestToken })
     return release({
-      source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry, repositoryUrl, username, password,
-      platforms: platforms.length > 0 ? platforms : [...DEFAULT_PLATFORMS], dryRun, skipTests, skipSmoke, policy, dbRepository,
-      signing, runTests: () => this.test(), cacheBuster: started, startedOn: started, ...(invocationId ? { invocationId } : {}),
+      source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry: this.registry,
+      repositoryUrl: this.repositoryUrl, username: this.registryUsername, password: this.registryPassword, platforms, dryRun,
+      skipTests: skip.includes(ReleaseStep.Tests), skipSmoke: skip.includes(ReleaseStep.Smoke), policy: this.scanPolicy, signing,
+      runTests: () => this.test(), cacheBuster: started, startedOn: started, invocationId,
     })
   }
 
@@ -281,8 +330,8 @@ export class Helloagents {
   ): Promise<string> {
     const started = cacheBuster()
     const req = {
-      toolkit: toolkit(this.source), version: "v0.0.0-dryrun", revision: await revisionOf(head), registry: DEFAULT_REGISTRY,
-      platforms: [...DEFAULT_PLATFORMS], dryRun: false, cacheBuster: started, startedOn: started,
+      toolkit: toolkit(this.source), version: "v0.0.0-dryrun", revision: await revisionOf(head), registry: this.registry,
+      platforms: DEFAULT_PLATFORMS, dryRun: false, cacheBuster: started, startedOn: started,
     }
     const plan = await planRelease(req)
     const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan))
@@ -294,11 +343,11 @@ export class Helloagents {
   @func({ cache: "never" })
   async healthCheck(
     /** URLs to check ad hoc (status 200 within the budget), instead of --env. */
-    url?: string[],
-    /** Environment whose checks to run (ci/config/environments.yaml), instead of --url. */
-    env?: Environment,
+    url: string[] = [],
+    /** Environment whose checks to run, a name from ci/config/environments.yaml (e.g. staging), instead of --url. */
+    env?: string,
   ): Promise<string> {
-    const run = await verdictRun(toolkit(this.source), healthArgs(url ?? [], env), cacheBuster())
+    const run = await verdictRun(toolkit(this.source), healthArgs(url, env), cacheBuster())
     return verdictOrThrow("health-check", run)
   }
 
@@ -307,7 +356,7 @@ export class Helloagents {
   async smoke(
     /** Base URL of the console, e.g. https://staging.helloagents.example. */
     url: string,
-    /** Also create, read and delete a uniquely named agent (never against production by default). */
+    /** Also create, read and delete a uniquely named agent (refused against production's URLs). */
     write = false,
   ): Promise<string> {
     const run = await verdictRun(toolkit(this.source), ["smoke", "--url", url, ...(write ? ["--write"] : [])], cacheBuster())

@@ -2,11 +2,11 @@
  * Provenance: one SLSA v1 predicate per released image, written by `hello-ci provenance` (the toolkit owns its shape)
  * from what the module knows: the image, version, commit, platforms, Dockerfile and the pinned base images.
  */
-import { Container, File, ReturnType } from "@dagger.io/dagger"
+import { Container, File } from "@dagger.io/dagger"
 
 import { ImageName, imageRef } from "./images.js"
 import { BACKEND, FRONTEND, OUT_DIR } from "./paths.js"
-import { helloCi, toolkitOk } from "./toolkit.js"
+import { okOrThrow, runToolkit } from "./toolkit-run.js"
 import { App } from "./variants.js"
 
 /** The images each app's Dockerfile builds FROM: its `ARG *_IMAGE` defaults (test/repo/pins.test.ts keeps them equal). */
@@ -58,9 +58,6 @@ export function provenanceArgs(input: ProvenanceInput): string[] {
 
 /** Write one image's predicate with the toolkit; a refused input throws with the toolkit's one-line reason. */
 export async function writeProvenance(toolkit: Container, input: ProvenanceInput, cacheBuster: string): Promise<File> {
-  const run = toolkit
-    .withEnvVariable("CACHE_BUSTER", cacheBuster)
-    .withExec(["mkdir", "-p", OUT_DIR])
-    .withExec(helloCi(...provenanceArgs(input)), { expect: ReturnType.Any })
-  return (await toolkitOk(run, `provenance of ${input.image} was refused`)).file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
+  const run = await okOrThrow(await runToolkit(toolkit, provenanceArgs(input), { fresh: cacheBuster }), { refusal: `provenance of ${input.image} was refused` })
+  return run.file(`${OUT_DIR}/${provenanceFileName(input.app)}`)
 }

@@ -4,7 +4,7 @@
  */
 import { Container, ImageLayerCompression, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
 
-import { PlannedImage } from "./decisions.js"
+import { PlannedImage } from "./toolkit-json.js"
 import { REGISTRY_PORT } from "./services.js"
 import { Variant } from "./variants.js"
 

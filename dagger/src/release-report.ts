@@ -3,16 +3,16 @@
  * `summary.md` for people (rendered from release.json by `hello-ci release-summary`), and every scan report and SBOM,
  * in one directory. The module only gathers the facts; the toolkit writes the prose.
  */
-import { Container, Directory, File, ReturnType, dag } from "@dagger.io/dagger"
+import { Container, Directory, File, dag } from "@dagger.io/dagger"
 
-import { ReleasePlan } from "./decisions.js"
 import { OUT_DIR } from "./paths.js"
 import { provenanceFileName } from "./provenance.js"
 import { PublishedImage } from "./publish.js"
-import type { Prepared } from "./release.js"
+import { Prepared } from "./release-request.js"
 import { SbomFormat, sbomFileName } from "./sbom.js"
 import { SigningMode } from "./sign.js"
-import { helloCi } from "./toolkit.js"
+import { ReleasePlan } from "./toolkit-json.js"
+import { runToolkit, toolkitMessage } from "./toolkit-run.js"
 import { App, appOf, variantName, variantsOf } from "./variants.js"
 
 /** Everything a finished release knows. */
@@ -57,14 +57,10 @@ export function releaseJson(o: ReleaseOutcome): object {
  * published when this runs, so a refused record must not lose the report: the summary then says what failed instead.
  */
 export async function releaseSummary(toolkit: Container, record: string): Promise<File> {
-  const run = toolkit
-    .withNewFile("/in/release.json", record)
-    .withExec(["mkdir", "-p", OUT_DIR])
-    .withExec(helloCi("release-summary", "--record", "/in/release.json", "--out", `${OUT_DIR}/summary.md`), { expect: ReturnType.Any })
-  const code = await run.exitCode()
-  if (code === 0) return run.file(`${OUT_DIR}/summary.md`)
-  const why = (await run.stderr()).trim()
-  const text = `# Release summary unavailable\n\nhello-ci release-summary failed (exit ${code}): ${why}\n\nThe release itself finished; its record is release.json.\n`
+  const run = await runToolkit(toolkit.withNewFile("/in/release.json", record), ["release-summary", "--record", "/in/release.json", "--out", `${OUT_DIR}/summary.md`])
+  if (run.exitCode === 0) return run.file(`${OUT_DIR}/summary.md`)
+  const why = toolkitMessage(await run.stderr())
+  const text = `# Release summary unavailable\n\nhello-ci release-summary failed (exit ${run.exitCode}): ${why}\n\nThe release itself finished; its record is release.json.\n`
   return dag.directory().withNewFile("summary.md", text).file("summary.md")
 }
 

@@ -3,58 +3,21 @@
  * all platform variants → sign the digests and attest SBOMs and provenance → a report directory. Nothing is pushed
  * before every gate passed.
  */
-import { Container, Directory, File, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
+import { Directory, File, Service, dag } from "@dagger.io/dagger"
 
 import { ReleaseStamp, releaseVariants } from "./build.js"
-import { ReleasePlan, parseReleasePlan } from "./decisions.js"
 import { smokeStack, verdictOrThrow } from "./health.js"
-import { PublishTarget, PublishedImage, assertPlatforms, indexPlatforms, publishImage, registryHost } from "./publish.js"
+import { PublishTarget, PublishedImage, RegistryAuth, assertPlatforms, indexPlatforms, publishImage, registryHost } from "./publish.js"
 import { provenanceFileName, writeProvenance } from "./provenance.js"
 import { ReleaseOutcome, releaseReport } from "./release-report.js"
+import { Prepared, ReleaseRequest } from "./release-request.js"
 import { SbomFormat, sbomFileName, sboms } from "./sbom.js"
-import { GatePolicy, ScanOutcome, findingCounts, runScan } from "./scan.js"
+import { ScanOutcome, runScan } from "./scan.js"
 import { DRY_RUN_REGISTRY_HOST, REGISTRY_PORT, registryService } from "./services.js"
-import { Attestation, PredicateType, Signing, SigningMode, cosign, dockerConfigSecret, signDigest } from "./sign.js"
-import { helloCi, toolkitOk } from "./toolkit.js"
+import { Attestation, PredicateType, SigningMode, cosign, dockerConfigSecret, signDigest } from "./sign.js"
+import { ReleasePlan, parseReleasePlan } from "./toolkit-json.js"
+import { okOrThrow, runToolkit } from "./toolkit-run.js"
 import { App, Variant, appOf, variantsOf } from "./variants.js"
-
-/** Everything one release needs, already validated. */
-export interface ReleaseRequest {
-  readonly source: Directory
-  readonly toolkit: Container
-  readonly version: string
-  readonly revision: string
-  /** `ghcr.io/<owner>`: images are `<registry>/helloagents-backend` and `…-frontend`. */
-  readonly registry: string
-  /** Repository web URL for the `org.opencontainers.image.source`/`url` labels and the signer identity in the summary. */
-  readonly repositoryUrl?: string
-  readonly username?: string
-  readonly password?: Secret
-  readonly platforms: readonly string[]
-  readonly dryRun: boolean
-  readonly skipTests: boolean
-  readonly skipSmoke: boolean
-  readonly policy: GatePolicy
-  readonly dbRepository?: string
-  readonly signing: Signing
-  /** Run the test stages; throws when one fails. */
-  readonly runTests: () => Promise<unknown>
-  /** Changes every run so no gate, plan or signature is served from a cached layer. */
-  readonly cacheBuster: string
-  /** RFC 3339 time the release started (the provenance's `startedOn`). */
-  readonly startedOn: string
-  /** Identifier of the run (e.g. the CI run URL), the provenance's `invocationId`. */
-  readonly invocationId?: string
-}
-
-/** What the checks before publishing produced. */
-export interface Prepared {
-  readonly variants: Variant[]
-  readonly scan: ScanOutcome
-  /** The smoke report (Markdown), or undefined when --skip-smoke was given. */
-  readonly smoke?: string
-  readonly sbomDir: Directory
-}
 
 /** Return where images are pushed: the dry run swaps the registry host for the throwaway registry. */
 export function publishRegistry(req: Pick<ReleaseRequest, "registry" | "dryRun">): string {
@@ -69,12 +32,9 @@ export async function planRelease(
 ): Promise<ReleasePlan> {
   const images = [App.Backend, App.Frontend].flatMap((app) => ["--image", `${publishRegistry(req)}/${app}`])
   const repository = req.repositoryUrl ? ["--source", req.repositoryUrl, "--url", req.repositoryUrl] : []
-  const run = req.toolkit
-    .withEnvVariable("CACHE_BUSTER", req.cacheBuster)
-    .withExec(helloCi("release-plan", "--version", req.version, "--sha", req.revision, ...images, ...repository, "--licenses", "Apache-2.0", "--json"), {
-      expect: ReturnType.Any,
-    })
-  return parseReleasePlan(await (await toolkitOk(run, "release-plan rejected the input")).stdout())
+  const args = ["release-plan", "--version", req.version, "--sha", req.revision, ...images, ...repository, "--licenses", "Apache-2.0", "--json"]
+  const run = await okOrThrow(await runToolkit(req.toolkit, args, { fresh: req.cacheBuster }), { refusal: "release-plan rejected the input" })
+  return parseReleasePlan(await run.stdout())
 }
 
 /** Turn the plan into build args and per-app labels. */
@@ -86,7 +46,7 @@ export function stampOf(plan: ReleasePlan): ReleaseStamp {
 /** Explain a blocked gate and where its reports are; nothing was published. */
 export function gateMessage(scan: ScanOutcome, platforms: readonly string[]): string {
   return [
-    `release blocked by the scan gate: ${scan.blocking} blocking finding(s) (all findings: ${findingCounts(scan.counts)}). Nothing was published.`,
+    `release blocked by the scan gate (${scan.reason}). Nothing was published.`,
     `Get the reports (JSON, SARIF, table, scan-summary.md): dagger call scan --platforms ${platforms.join(",")} export --path release/scan`,
   ].join("\n")
 }
@@ -106,7 +66,7 @@ export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Pr
   if (!req.skipTests) await req.runTests()
   const variants = releaseVariants(req.source, req.platforms, stampOf(plan))
   await Promise.all(variants.map((v) => v.container.sync()))
-  const scan = await runScan(req.toolkit, variants, { dbRepository: req.dbRepository, cacheBuster: req.cacheBuster }, req.policy)
+  const scan = await runScan(req.toolkit, variants, { policy: req.policy, fresh: req.cacheBuster })
   if (scan.decision === "block") throw new Error(gateMessage(scan, req.platforms))
   const smoke = req.skipSmoke ? undefined : await smokeGate(req, variants)
   const sbomDir = await sboms(req.toolkit, variants)
@@ -141,10 +101,15 @@ export function attestationsOf(image: PublishedImage, prepared: Prepared, proven
   return [...sboms, { name: provenanceFileName(app), file: predicate, type: PredicateType.SlsaProvenance1 }]
 }
 
+/** The registry credentials of the request, addressed to its registry host, when given. */
+function registryAuth(req: Pick<ReleaseRequest, "registry" | "username" | "password">): RegistryAuth | undefined {
+  return req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
+}
+
 /** Sign every published index digest and attach its SBOMs (both formats, every platform) and its provenance. */
 export async function signAll(req: ReleaseRequest, published: readonly PublishedImage[], prepared: Prepared, provenances: ReadonlyMap<App, File>): Promise<boolean> {
   if (req.signing.mode === SigningMode.None) return false
-  const auth = req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
+  const auth = registryAuth(req)
   const ctr = cosign(req.signing, auth ? await dockerConfigSecret(auth) : undefined, req.cacheBuster)
   for (const image of published) {
     await signDigest(ctr, req.signing, `${image.name}@${image.digest}`, attestationsOf(image, prepared, provenances))
@@ -164,12 +129,12 @@ export async function verifyDryRun(req: ReleaseRequest, registry: Service, publi
   return out
 }
 
-/** Validate credentials, then publish both images (to the throwaway registry on a dry run), verify and sign. */
+/** Publish both images (to the throwaway registry on a dry run), verify and sign. */
 export async function shipRelease(
   req: ReleaseRequest, plan: ReleasePlan, prepared: Prepared, provenances: ReadonlyMap<App, File>,
 ): Promise<Omit<ReleaseOutcome, "plan" | "prepared" | "provenances">> {
   const registry = req.dryRun ? registryService(req.cacheBuster) : undefined
-  const auth = req.username && req.password ? { address: registryHost(req.registry), username: req.username, password: req.password } : undefined
+  const auth = registryAuth(req)
   const target: PublishTarget = registry ? { registryService: registry } : auth ? { auth } : {}
   if (registry) await registry.start()
   try {
@@ -183,14 +148,8 @@ export async function shipRelease(
   }
 }
 
-/** Fail fast on half-given credentials, before any test or build runs. */
-export function checkCredentials(req: Pick<ReleaseRequest, "username" | "password">): void {
-  if ((req.username === undefined) !== (req.password === undefined)) throw new Error("release: give --username and --password together")
-}
-
 /** Run the whole release and return its report directory. */
 export async function release(req: ReleaseRequest): Promise<Directory> {
-  checkCredentials(req)
   const plan = await planRelease(req)
   const provenances = await provenanceFiles(req, plan) // refuses a bad --repository-url before anything is built
   const prepared = await prepareRelease(req, plan)

@@ -11,58 +11,33 @@
  * - `<variant>.txt`: the same, as Trivy's table for people;
  * - `scan-summary.md` and `scan-gate.json`: the policy's verdict (blocking, ignored, expired ignores).
  */
-import { Container, Directory, File, ReturnType, dag } from "@dagger.io/dagger"
+import { Container, Directory, ReturnType, dag } from "@dagger.io/dagger"
 
 import { CACHE_PATHS, TRIVY_DB_SHARING, trivyDbCache } from "./caches.js"
 import { base } from "./images.js"
 import { OUT_DIR } from "./paths.js"
-import { parseScanVerdict } from "./decisions.js"
-import { helloCi } from "./toolkit.js"
+import { ScanPolicy } from "./scan-policy.js"
+import { parseScanVerdict } from "./toolkit-json.js"
+import { ToolkitRun, okOrThrow, runToolkit } from "./toolkit-run.js"
 import { Variant, variantName } from "./variants.js"
 
-/** Severities Trivy assigns; the gate blocks on the ones given. */
-export enum Severity {
-  Unknown = "UNKNOWN",
-  Low = "LOW",
-  Medium = "MEDIUM",
-  High = "HIGH",
-  Critical = "CRITICAL",
-}
-
-/** Severities that block a release unless told otherwise. */
-export const DEFAULT_SEVERITIES: readonly Severity[] = [Severity.High, Severity.Critical]
-
-/** How to scan and what the gate blocks on. */
-export interface ScanOptions {
-  /** Vulnerability DB repository (a mirror); Trivy's upstream default when unset. */
-  readonly dbRepository?: string
-  /** Value of CACHE_BUSTER: a new value forces a fresh scan instead of a cached layer. */
-  readonly cacheBuster: string
-}
-
-/** Gate policy handed to `hello-ci scan-gate`. */
-export interface GatePolicy {
-  readonly severities: readonly Severity[]
-  readonly ignoreUnfixed: boolean
-  readonly ignorefile?: File
-}
-
-/** Build the gate policy from the CLI flags: no severities given means the defaults (HIGH, CRITICAL). */
-export function gatePolicy(severity: readonly Severity[] | undefined, ignoreUnfixed: boolean, ignorefile?: File): GatePolicy {
-  return { severities: severity?.length ? severity : DEFAULT_SEVERITIES, ignoreUnfixed, ...(ignorefile ? { ignorefile } : {}) }
+/** One scan-and-gate run: its policy, and a value that changes every run so no scan or verdict comes from the cache. */
+export interface ScanRun {
+  readonly policy: ScanPolicy
+  readonly fresh: string
 }
 
 /** Where the image tarball is mounted in the scanner. */
 export const IMAGE_TAR = "/image.tar"
 
-/** Return the pinned Trivy container with the LOCKED DB cache and a cache-busting variable. */
-export function trivy(opts: ScanOptions): Container {
+/** Return the pinned Trivy container with the LOCKED DB cache and a cache-busting variable (a fresh DB check per run). */
+export function trivy(fresh: string): Container {
   return base("trivy")
     .withEnvVariable("TRIVY_NO_PROGRESS", "true")
     .withoutEnvVariable("TRIVY_FORMAT")
     .withoutEnvVariable("TRIVY_OUTPUT")
     .withMountedCache(CACHE_PATHS.trivyDb, trivyDbCache(), { sharing: TRIVY_DB_SHARING })
-    .withEnvVariable("CACHE_BUSTER", opts.cacheBuster)
+    .withEnvVariable("CACHE_BUSTER", fresh)
 }
 
 /** Where the source tree is mounted in the scanner. */
@@ -79,9 +54,9 @@ interface TrivyTarget {
 }
 
 /** Run one scan in `ctr` and write its JSON, SARIF and table reports as `<stem>.*`; never fails on findings. */
-function writeReports(ctr: Container, target: TrivyTarget, stem: string, opts: ScanOptions): Directory {
+function writeReports(ctr: Container, target: TrivyTarget, stem: string, policy: ScanPolicy): Directory {
   const out = `${OUT_DIR}/${stem}`
-  const db = opts.dbRepository ? ["--db-repository", opts.dbRepository] : []
+  const db = policy.dbRepository ? ["--db-repository", policy.dbRepository] : []
   const any = { expect: ReturnType.Any }
   return ctr
     .withExec(["mkdir", "-p", OUT_DIR])
@@ -95,42 +70,42 @@ function writeReports(ctr: Container, target: TrivyTarget, stem: string, opts: S
 }
 
 /** Scan one variant's tarball and write its JSON, SARIF and table reports; never fails on findings. */
-export function scanVariant(variant: Variant, opts: ScanOptions): Directory {
-  const ctr = trivy(opts).withMountedFile(IMAGE_TAR, variant.container.asTarball())
-  return writeReports(ctr, { command: "image", flags: ["--input", IMAGE_TAR], args: [] }, variantName(variant), opts)
+export function scanVariant(variant: Variant, run: ScanRun): Directory {
+  const ctr = trivy(run.fresh).withMountedFile(IMAGE_TAR, variant.container.asTarball())
+  return writeReports(ctr, { command: "image", flags: ["--input", IMAGE_TAR], args: [] }, variantName(variant), run.policy)
 }
 
 /** Scan the source tree: dependency manifests and lockfiles for vulnerabilities, every file for secrets. */
-export function scanTree(source: Directory, opts: ScanOptions): Directory {
-  const ctr = trivy(opts).withMountedDirectory(SOURCE_DIR, source)
-  return writeReports(ctr, { command: "fs", flags: ["--scanners", "vuln,secret"], args: [SOURCE_DIR] }, SOURCE_STEM, opts)
+export function scanTree(source: Directory, run: ScanRun): Directory {
+  const ctr = trivy(run.fresh).withMountedDirectory(SOURCE_DIR, source)
+  return writeReports(ctr, { command: "fs", flags: ["--scanners", "vuln,secret"], args: [SOURCE_DIR] }, SOURCE_STEM, run.policy)
 }
 
 /** Scan every variant and gather all reports in one directory. */
-export function scanVariants(variants: readonly Variant[], opts: ScanOptions): Directory {
-  return variants.reduce((dir, v) => dir.withDirectory(".", scanVariant(v, opts)), dag.directory())
+export function scanVariants(variants: readonly Variant[], run: ScanRun): Directory {
+  return variants.reduce((dir, v) => dir.withDirectory(".", scanVariant(v, run)), dag.directory())
 }
 
-/** Run `hello-ci scan-gate` over the JSON report of every stem; the exec always completes, its exit code is the verdict. */
-export function scanGate(toolkit: Container, reports: Directory, stems: readonly string[], policy: GatePolicy): Container {
+/** Where the gate writes its Markdown summary and its JSON verdict. */
+const GATE_SUMMARY = `${OUT_DIR}/scan-summary.md`
+const GATE_JSON = `${OUT_DIR}/scan-gate.json`
+
+/** Run `hello-ci scan-gate` over the JSON report of every stem; its exit code is the verdict (0 pass, 1 block). */
+export async function scanGate(toolkit: Container, reports: Directory, stems: readonly string[], run: ScanRun): Promise<ToolkitRun> {
+  const { policy, fresh } = run
   const reportArgs = stems.flatMap((stem) => ["--report", `/reports/${stem}.trivy.json`])
   const ignore = policy.ignorefile ? ["--ignorefile", "/policy/trivyignore.yaml"] : []
   const unfixed = policy.ignoreUnfixed ? ["--ignore-unfixed"] : []
   let ctr = toolkit.withMountedDirectory("/reports", reports)
   if (policy.ignorefile) ctr = ctr.withMountedFile("/policy/trivyignore.yaml", policy.ignorefile)
-  return ctr
-    .withExec(["mkdir", "-p", OUT_DIR])
-    .withExec(
-      helloCi("scan-gate", ...reportArgs, "--severity", policy.severities.join(","), ...unfixed, ...ignore, "--summary", `${OUT_DIR}/scan-summary.md`, "--json"),
-      { expect: ReturnType.Any, redirectStdout: `${OUT_DIR}/scan-gate.json` },
-    )
+  const args = ["scan-gate", ...reportArgs, "--severity", policy.severity.join(","), ...unfixed, ...ignore, "--summary", GATE_SUMMARY, "--json"]
+  // Fresh: the verdict depends on the date (ignore entries expire).
+  return runToolkit(ctr, args, { fresh, redirectStdout: GATE_JSON })
 }
 
 /** Return the reports plus the gate's summary and JSON verdict. */
-export function withGateFiles(reports: Directory, gate: Container): Directory {
-  return reports
-    .withFile("scan-summary.md", gate.file(`${OUT_DIR}/scan-summary.md`))
-    .withFile("scan-gate.json", gate.file(`${OUT_DIR}/scan-gate.json`))
+export function withGateFiles(reports: Directory, gate: ToolkitRun): Directory {
+  return reports.withFile("scan-summary.md", gate.file(GATE_SUMMARY)).withFile("scan-gate.json", gate.file(GATE_JSON))
 }
 
 /** What one scan-and-gate run produced. */
@@ -141,40 +116,32 @@ export interface ScanOutcome {
   readonly decision: "pass" | "block"
   /** Number of findings that block under the policy. */
   readonly blocking: number
+  /** The gate's one-line reason, with its finding counts. */
+  readonly reason: string
   /** Findings by severity over all reports, before the policy. */
   readonly counts: Readonly<Record<string, number>>
 }
 
 /** Scan every variant, run the gate, and return the reports with the parsed verdict; throw if the gate could not decide. */
-export async function runScan(toolkit: Container, variants: readonly Variant[], opts: ScanOptions, policy: GatePolicy): Promise<ScanOutcome> {
-  return gateReports(toolkit, scanVariants(variants, opts), variants.map(variantName), policy)
+export async function runScan(toolkit: Container, variants: readonly Variant[], run: ScanRun): Promise<ScanOutcome> {
+  return gateReports(toolkit, scanVariants(variants, run), variants.map(variantName), run)
 }
 
 /** Scan the source tree, run the gate, and return the reports with the parsed verdict. */
-export async function runSourceScan(toolkit: Container, source: Directory, opts: ScanOptions, policy: GatePolicy): Promise<ScanOutcome> {
-  return gateReports(toolkit, scanTree(source, opts), [SOURCE_STEM], policy)
+export async function runSourceScan(toolkit: Container, source: Directory, run: ScanRun): Promise<ScanOutcome> {
+  return gateReports(toolkit, scanTree(source, run), [SOURCE_STEM], run)
 }
 
 /** Gate the reports of these stems and return them with the parsed verdict; throw if the gate could not decide. */
-async function gateReports(toolkit: Container, reports: Directory, stems: readonly string[], policy: GatePolicy): Promise<ScanOutcome> {
-  const gate = scanGate(toolkit, reports, stems, policy)
-  const code = await gate.exitCode()
-  if (code !== 0 && code !== 1) {
-    throw new Error(`scan-gate could not decide (exit ${code}): ${(await gate.stderr()).trim() || "no output"}`)
-  }
-  const verdict = parseScanVerdict(await gate.file(`${OUT_DIR}/scan-gate.json`).contents())
-  return { reports: withGateFiles(reports, gate), decision: verdict.decision, blocking: verdict.blocking.length, counts: verdict.counts }
+async function gateReports(toolkit: Container, reports: Directory, stems: readonly string[], run: ScanRun): Promise<ScanOutcome> {
+  const gate = await okOrThrow(await scanGate(toolkit, reports, stems, run), { accept: [0, 1], refusal: "scan-gate could not decide" })
+  const verdict = parseScanVerdict(await gate.file(GATE_JSON).contents())
+  return { reports: withGateFiles(reports, gate), ...verdict }
 }
 
-/** Return the non-zero finding counts by severity, `CRITICAL 2, LOW 9`, or `none`. */
-export function findingCounts(counts: Readonly<Record<string, number>>): string {
-  return Object.entries(counts).filter(([, n]) => n > 0).map(([s, n]) => `${s} ${n}`).join(", ") || "none"
-}
-
-/** Return the source scan's one-line verdict; when blocked, throw with the gate's Markdown summary (findings, fixed versions). */
+/** Return the source scan's verdict line; when blocked, throw with the gate's Markdown summary (findings, fixed versions). */
 export async function sourceVerdict(scan: ScanOutcome): Promise<string> {
-  const counts = findingCounts(scan.counts)
-  if (scan.decision === "pass") return `scan-source: pass (all findings: ${counts})`
+  if (scan.decision === "pass") return `scan-source: ${scan.reason}`
   const summary = await scan.reports.file("scan-summary.md").contents()
-  throw new Error(`scan-source: ${scan.blocking} blocking finding(s) in the source tree (all findings: ${counts})\n\n${summary.trim()}`)
+  throw new Error(`scan-source: ${scan.reason}\n\n${summary.trim()}`)
 }

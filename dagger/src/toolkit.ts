@@ -11,7 +11,7 @@ import { CI, TOOLKIT_DIR } from "./paths.js"
 export const HELLO_CI = ["node", `${TOOLKIT_DIR}/bin/hello-ci.js`] as const
 
 /** What the runtime container keeps from the build: code, environments config, SBOM JSON schemas (read at run time), no sources, no dev dependencies. */
-export const TOOLKIT_RUNTIME_PATHS = ["bin", "dist", "config", "schemas", "package.json"] as const
+export const TOOLKIT_RUNTIME_PATHS = ["bin", "dist", "config", "json-schemas", "package.json"] as const
 
 /** Compile ci/ with its dev dependencies (tsc) and return the build tree. */
 export function toolkitBuild(source: Directory): Directory {
@@ -42,13 +42,6 @@ export function toolkit(source: Directory): Container {
     .withDirectory(`${TOOLKIT_DIR}/node_modules`, toolkitProdModules(source))
     .withEntrypoint([])
     .withWorkdir("/work")
-}
-
-/** Wait for a toolkit run made with `expect: ReturnType.Any`; unless it exited 0, throw `<refusal> (exit N): <stderr>`. */
-export async function toolkitOk(run: Container, refusal: string): Promise<Container> {
-  const code = await run.exitCode()
-  if (code !== 0) throw new Error(`${refusal} (exit ${code}): ${(await run.stderr()).trim()}`)
-  return run
 }
 
 /** Return the full `hello-ci …` command line for an exec. */

@@ -12,12 +12,24 @@ export const BINDINGS_PATH = join(ROOT, "test/dagger/shim-tests/helloagents.gen.
 
 const CORE = ["Container", "Directory", "File", "GitRef", "Platform", "Secret", "Service"]
 const pascal = (name) => name[0].toUpperCase() + name.slice(1)
+const MAIN = "Helloagents"
+
+/**
+ * The name a module type gets in the engine's schema, and so in the generated client: the engine namespaces every
+ * object and enum of a module but the main object with the module name (`Severity` → `HelloagentsSeverity`;
+ * dagger/dagger@v0.21.8 core/gqlformat.go namespaceObject, applied to enums in core/module.go namespaceTypeDef).
+ */
+export function schemaName(name) {
+  if (CORE.includes(name) || name === MAIN) return name
+  const rest = name.startsWith(MAIN) ? name.slice(MAIN.length) : undefined
+  return rest && /^[A-Z]/.test(rest) ? name : `${MAIN}${name}`
+}
 
 /** TS type of an argument or a field value. */
 function tsType(type) {
   const list = /^\[(.+)\]$/.exec(type)
   if (list) return `${tsType(list[1])}[]`
-  return { String: "string", Boolean: "boolean", Int: "number", Float: "number", Void: "void" }[type] ?? type
+  return { String: "string", Boolean: "boolean", Int: "number", Float: "number", Void: "void" }[type] ?? schemaName(type)
 }
 
 /** A method as the generated client writes it: scalars (and lists) are awaited, objects stay lazy. */
@@ -46,18 +58,18 @@ export async function renderBindings() {
     "",
   ]
   for (const [name, e] of Object.entries(mod.enums)) {
-    out.push(`export declare enum ${name} {`, ...Object.values(e.values).map((v) => `  ${v.name} = "${v.value}",`), "}", "")
+    out.push(`export declare enum ${schemaName(name)} {`, ...Object.values(e.values).map((v) => `  ${v.name} = "${v.value}",`), "}", "")
   }
   const types = []
   const classes = []
   for (const [name, obj] of Object.entries(surface.objects)) {
     const lines = obj.fields.map((f) => `  ${f.name}(): ${returnType(f.type)}`)
     for (const fn of obj.functions) {
-      const m = method(name, fn)
+      const m = method(schemaName(name), fn)
       types.push(...m.optsType)
       lines.push(m.line)
     }
-    classes.push(`export declare class ${name} {`, ...lines, "}", "")
+    classes.push(`export declare class ${schemaName(name)} {`, ...lines, "}", "")
   }
   const ctor = surface.objects.Helloagents.constructor
   types.unshift(`export type ClientHelloagentsOpts = {\n${ctor.map((a) => `  ${a.name}?: ${tsType(a.type)}`).join("\n")}\n}\n`)

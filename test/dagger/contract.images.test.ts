@@ -5,6 +5,8 @@ import { join } from "node:path"
 import { describe, expect, it } from "vitest"
 
 import { IMAGES, imageRef, type ImageName } from "../../dagger/src/images.ts"
+import { ReleaseStep } from "../../dagger/src/release-request.ts"
+import { call } from "./support/call.ts"
 import { allFromAddresses } from "./support/chains.ts"
 import { useFakeEngine } from "./support/module.ts"
 import { gitRefArg, installReleaseFakes, secret } from "./support/release-fakes.ts"
@@ -27,8 +29,8 @@ async function everyImageUsed(): Promise<string[]> {
     (m) => m.toolkit().id(),
     (m) => m.smokeImages(),
     // a key-signed release (trivy, cosign) and a dry run (the throwaway registry)
-    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, undefined, ["linux/amd64"], false, true, false, undefined, false, undefined, undefined, secret("k", "fake-key"), undefined, undefined, undefined, undefined, gitRefArg(h.engine)),
-    (m) => m.release("v1.2.3", "ghcr.io/acme", undefined, undefined, undefined, ["linux/amd64"], true, true, true, undefined, false, undefined, undefined, undefined, undefined, undefined, undefined, undefined, gitRefArg(h.engine)),
+    (m) => call(m.withCosignKey(secret("k", "fake-key")), "release", { version: "v1.2.3", platforms: ["linux/amd64"], skip: [ReleaseStep.Tests], head: gitRefArg(h.engine) }),
+    (m) => call(m, "release", { version: "v1.2.3", platforms: ["linux/amd64"], dryRun: true, skip: [ReleaseStep.Tests, ReleaseStep.Smoke], head: gitRefArg(h.engine) }),
   ]
   for (const call of calls) {
     h.engine.reset()

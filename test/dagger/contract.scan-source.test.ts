@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest"
 
 import { CACHE_NAMES, CACHE_PATHS } from "../../dagger/src/caches.ts"
 import { imageRef } from "../../dagger/src/images.ts"
-import { Severity } from "../../dagger/src/scan.ts"
+import { Severity } from "../../dagger/src/scan-policy.ts"
 import { argChain, envAt, fromAddress, oneLine } from "./support/chains.ts"
 import type { Chain } from "./support/fake-engine.ts"
 import { useFakeEngine } from "./support/module.ts"
@@ -25,7 +25,7 @@ function installSummary(): void {
 describe("scan-source (tier 3)", () => {
   it("scans the source tree, not an image, with the digest-pinned Trivy for vulnerabilities and secrets", async () => {
     installReleaseFakes(h.engine)
-    expect(await h.run((m) => m.scanSource())).toBe("scan-source: pass (all findings: MEDIUM 4, LOW 9)")
+    expect(await h.run((m) => m.scanSource())).toBe("scan-source: passed: no finding at CRITICAL,HIGH in 1 report")
     const chain = fsScan()
     expect(fromAddress(chain)).toBe(imageRef("trivy"))
     const mount = chain.find((op) => op.field === "withMountedDirectory" && op.args.path === "/src")!
@@ -60,19 +60,19 @@ describe("scan-source (tier 3)", () => {
     expect(oneLine(h.engine, argChain(h.engine, mount, "source"))).toBe('<arg>(name: "source") → file(path: "ci/config/trivyignore.yaml")')
   })
 
-  it("honours --severity, --ignore-unfixed and --db-repository", async () => {
+  it("honours with-scan-policy --severity, --ignore-unfixed and --db-repository", async () => {
     installReleaseFakes(h.engine)
-    await h.run((m) => m.scanSource([Severity.Critical], true, undefined, "mirror.example/trivy-db"))
+    await h.run((m) => m.withScanPolicy([Severity.Critical], true, undefined, "mirror.example/trivy-db").scanSource())
     expect(gateExec()).toEqual(expect.arrayContaining(["--severity", "CRITICAL", "--ignore-unfixed"]))
     const scan = lastExec(fsScan().slice(0, fsScan().findIndex((op) => op.field === "withExec" && (op.args.args as string[])[1] === "convert")))
     expect(scan).toEqual(expect.arrayContaining(["--db-repository", "mirror.example/trivy-db"]))
   })
 
-  it("fails when the gate blocks, with the count and the gate's list of blocking findings", async () => {
+  it("fails when the gate blocks, with the gate's reason (its counts) and its list of blocking findings", async () => {
     installReleaseFakes(h.engine, { block: 2 })
     installSummary()
     const error = await h.run((m) => m.scanSource()).then(() => undefined, (e: unknown) => e as Error)
-    expect(error?.message).toMatch(/^scan-source: 2 blocking finding\(s\) in the source tree \(all findings: CRITICAL 2, MEDIUM 4, LOW 9\)\n\n/)
+    expect(error?.message).toMatch(/^scan-source: blocked: 2 findings at CRITICAL,HIGH \(2 CRITICAL\) in 1 of 1 report\n\n/)
     expect(error?.message).toContain("| CVE-2026-0001 | CRITICAL | requests 2.31.0 → 2.32.4 |")
   })
 

@@ -1,28 +1,97 @@
-// Tier 3: no secret value reaches an env var, an exec argument or a file; test credentials are the documented throwaway.
-import { describe, expect, it } from "vitest"
+// Tier 3: no secret value leaves the engine's secret store. Every function that takes a Secret is run with canary
+// values handed over the way the CLI hands them (`--password env://X`: an opaque id), and the test fails when a canary
+// (or its base64, or base64 of `user:canary`) shows in any query, exec argument, env variable, file, label, or returned
+// value. The only credential-like plain value allowed is the throwaway test database's password.
+import { dag, type Directory, type Secret } from "@dagger.io/dagger"
+import { beforeAll, describe, expect, it } from "vitest"
 
+import type { Helloagents } from "../../dagger/src/index.ts"
+import { ReleaseStep } from "../../dagger/src/release-request.ts"
 import { DATABASE_URL, THROWAWAY_DB_PASSWORD } from "../../dagger/src/services.ts"
-import { secretLeaks, secretPlaintexts } from "./support/chains.ts"
+import { call } from "./support/call.ts"
+import { canaryLeaks, secretForms } from "./support/chains.ts"
 import { useFakeEngine } from "./support/module.ts"
+import { gitRefArg, installReleaseFakes } from "./support/release-fakes.ts"
+import { secretArg } from "./support/session.ts"
+import { loadSurface } from "./support/surface.mjs"
 
 const h = useFakeEngine()
+const USER = "octocat"
 const CREDENTIAL_NAME = /PASSWORD|PASSWD|TOKEN|SECRET|API_KEY|PRIVATE_KEY|CREDENTIAL/i
-/** The only credential-like variable allowed in plain text: the throwaway test database's password. */
 const ALLOWED = new Map([["POSTGRES_PASSWORD", THROWAWAY_DB_PASSWORD]])
 
-describe("secrets", () => {
-  it.each(["test", "lint", "testReports", "build", "dev", "toolkit", "sbom", "smokeImages"] as const)("%s puts no secret plaintext in env, args or files", async (name) => {
-    await h.run(async (m) => {
-      const result = (m[name] as () => unknown)()
-      const value = await result
-      if (value && typeof value === "object" && "id" in value && typeof value.id === "function") await value.id()
-    })
-    expect(secretLeaks(h.engine, secretPlaintexts(h.engine))).toEqual([])
+/** A canary for one Secret argument, handed to the module as an opaque argument id. */
+function canary(name: string): { secret: Secret; value: string } {
+  const value = `canary-${name}-4c1d7e9b`
+  return { secret: secretArg(h.engine.secretArgument(name, value)), value }
+}
+
+type Scenario = { name: string; covers: string[]; run: (m: Helloagents, secret: (name: string) => Secret) => Promise<unknown> }
+
+const release = (m: Helloagents, dryRun = false) =>
+  call<Directory>(m, "release", { version: "v1.2.3", platforms: ["linux/amd64"], dryRun, skip: [ReleaseStep.Tests], head: gitRefArg(h.engine) }).then((d) => d.id())
+
+/** Every way a Secret reaches the module, each run through the function that consumes it. */
+const scenarios: Scenario[] = [
+  {
+    name: "release with registry auth and a cosign key",
+    covers: ["withRegistryAuth.password", "withCosignKey.key", "withCosignKey.password"],
+    run: (m, s) => release(m.withRegistryAuth(USER, s("password")).withCosignKey(s("cosign-key"), s("cosign-password"))),
+  },
+  {
+    name: "release with registry auth, signed keylessly",
+    covers: ["withRegistryAuth.password", "withKeylessSigning.oidcRequestUrl", "withKeylessSigning.oidcRequestToken"],
+    run: (m, s) => release(m.withRegistryAuth(USER, s("password")).withKeylessSigning(s("oidc-url"), s("oidc-token"))),
+  },
+  {
+    name: "dry-run release with registry auth",
+    covers: ["withRegistryAuth.password"],
+    run: (m, s) => release(m.withRegistryAuth(USER, s("password")), true),
+  },
+]
+
+let secretArgs: string[] = []
+beforeAll(async () => {
+  const surface = (await loadSurface()) as { objects: Record<string, { functions: { name: string; args: { name: string; type: string }[] }[] }> }
+  secretArgs = Object.values(surface.objects).flatMap((o) => o.functions.flatMap((f) => f.args.filter((a) => a.type === "Secret").map((a) => `${f.name}.${a.name}`)))
+}, 60_000)
+
+describe("secrets (tier 3, canary values)", () => {
+  it("exercises every Secret argument the module declares", () => {
+    expect(secretArgs.length).toBeGreaterThan(0)
+    expect([...new Set(scenarios.flatMap((s) => s.covers))].sort()).toEqual([...secretArgs].sort())
+  })
+
+  it.each(scenarios.map((s) => [s.name, s] as const))("%s leaks no canary anywhere", async (_name, scenario) => {
+    installReleaseFakes(h.engine)
+    const values: string[] = []
+    const returned = await h.run((m) =>
+      scenario.run(m, (name) => {
+        const c = canary(name)
+        values.push(c.value)
+        return c.secret
+      }),
+    )
+    expect(values.length).toBeGreaterThan(0)
+    const forms = values.flatMap((v) => secretForms(v, [USER]))
+    expect(canaryLeaks(h.engine, forms, [returned])).toEqual([])
     for (const chain of h.engine.chains()) {
       for (const op of chain.filter((o) => o.field === "withEnvVariable" && CREDENTIAL_NAME.test(String(o.args.name)))) {
         expect(ALLOWED.get(String(op.args.name)), `${String(op.args.name)} set in plain text`).toBe(op.args.value)
       }
     }
+  })
+
+  it("catches a planted leak: a canary read in plain text and put into an env variable and an argv", async () => {
+    const { secret, value } = canary("planted")
+    await h.run(async () => {
+      const plain = await secret.plaintext()
+      await dag.container().from("alpine").withEnvVariable("TOKEN", plain).withExec(["login", "--password", plain]).sync()
+    })
+    const leaks = canaryLeaks(h.engine, secretForms(value))
+    expect(leaks).toEqual(expect.arrayContaining(["env TOKEN contains a secret value", "exec args contains a secret value"]))
+    expect(leaks.some((l) => l.startsWith("query selecting"))).toBe(true)
+    expect(canaryLeaks(h.engine, secretForms("a-value-never-used"))).toEqual([])
   })
 
   it("uses the throwaway password only inside the test database URL", () => {

@@ -3,10 +3,11 @@ import { describe, expect, it } from "vitest"
 
 import { CACHE_NAMES, CACHE_PATHS } from "../../dagger/src/caches.ts"
 import { imageRef } from "../../dagger/src/images.ts"
-import { Severity } from "../../dagger/src/scan.ts"
-import { Environment } from "../../dagger/src/health.ts"
+import { Severity } from "../../dagger/src/scan-policy.ts"
+import { call } from "./support/call.ts"
 import { FILE_OPS, argChain, chainRunning, contentChain, envAt, execIndex, findOp, fromAddress, oneLine } from "./support/chains.ts"
 import type { Chain } from "./support/fake-engine.ts"
+import type { Directory } from "@dagger.io/dagger"
 import { useFakeEngine } from "./support/module.ts"
 import { installReleaseFakes, lastExec } from "./support/release-fakes.ts"
 
@@ -37,11 +38,11 @@ describe("toolkit (tier 3)", () => {
     expect(build[copy]!.args.exclude).toEqual(["node_modules", "dist"])
   })
 
-  it("ships only dist, bin, config, schemas, package.json and production node_modules, with no entrypoint", async () => {
+  it("ships only dist, bin, config, json-schemas, package.json and production node_modules, with no entrypoint", async () => {
     const chain = await toolkitChain()
     expect(fromAddress(chain)).toBe(imageRef("node"))
     const paths = chain.filter((op) => op.field === "withDirectory" || op.field === "withFile").map((op) => String(op.args.path))
-    expect(paths).toEqual(["/opt/hello-ci/bin", "/opt/hello-ci/dist", "/opt/hello-ci/config", "/opt/hello-ci/schemas", "/opt/hello-ci/package.json", "/opt/hello-ci/node_modules"])
+    expect(paths).toEqual(["/opt/hello-ci/bin", "/opt/hello-ci/dist", "/opt/hello-ci/config", "/opt/hello-ci/json-schemas", "/opt/hello-ci/package.json", "/opt/hello-ci/node_modules"])
     const modules = argChain(h.engine, chain.find((op) => op.args.path === "/opt/hello-ci/node_modules")!, "source")
     expect(execIndex(modules, ["npm", "ci", "--omit=dev", "--no-audit"])).toBeGreaterThanOrEqual(0)
     expect(modules.some((op) => op.field === "withDirectory")).toBe(false) // keyed on the manifests alone
@@ -52,7 +53,7 @@ describe("toolkit (tier 3)", () => {
 describe("scan and sbom functions (tier 3)", () => {
   it("scan returns the reports with the gate's files even when the gate blocks", async () => {
     installReleaseFakes(h.engine, { block: 2 })
-    const id = await h.run(async (m) => (await m.scan(["linux/arm64"], [Severity.Critical], true)).id())
+    const id = await h.run(async (m) => (await call<Directory>(m.withScanPolicy([Severity.Critical], true), "scan", { platforms: ["linux/arm64"] })).id())
     const dir = h.engine.resolve(id)
     expect(dir.filter((op) => op.field === "withFile").map((op) => op.args.path)).toEqual(["scan-summary.md", "scan-gate.json"])
     const gate = execsOf("scan-gate")[0]!
@@ -62,11 +63,11 @@ describe("scan and sbom functions (tier 3)", () => {
 
   it("scan fails naming scan-gate when it could not read the reports (exit 2)", async () => {
     h.engine.failExec({ matches: (a) => a.includes("scan-gate"), exitCode: 2, stderr: "report is truncated" })
-    await expect(h.run((m) => m.scan(["linux/amd64"]))).rejects.toThrow(/scan-gate could not decide \(exit 2\)/)
+    await expect(h.run((m) => call(m, "scan", { platforms: ["linux/amd64"] }))).rejects.toThrow(/scan-gate could not decide \(exit 2\)/)
   })
 
   it("sbom writes CycloneDX and SPDX JSON per variant with the pinned Trivy and checks each with sbom-check", async () => {
-    await h.run(async (m) => (await m.sbom()).id())
+    await h.run(async (m) => (await call<Directory>(m, "sbom")).id())
     const gens = h.engine.chains().filter((c) => c.some((op) => op.field === "withExec" && (op.args.args as string[]).includes("cyclonedx")))
     for (const chain of gens) expect(fromAddress(chain)).toBe(imageRef("trivy"))
     const outputs = new Set(h.engine.chains().flatMap((c) => c.filter((op) => op.field === "withExec" && (op.args.args as string[])[0] === "trivy").map((op) => (op.args.args as string[]).at(-1))))
@@ -78,19 +79,18 @@ describe("scan and sbom functions (tier 3)", () => {
   })
 
   it("sbom fails naming the invalid SBOM and its first schema error", async () => {
-    h.engine.failExec({ matches: (a) => a.includes("sbom-check") && a.some((x) => x.endsWith("arm64.spdx.json")), exitCode: 1 })
-    h.engine.onLeaf((chain, leaf) =>
-      leaf.field === "stdout" && lastExec(chain).includes("sbom-check")
-        ? JSON.stringify({ schema: "hello-ci/sbom-check@1", valid: false, format: "spdx", error: "/packages/0: must have SPDXID" })
-        : undefined,
-    )
-    await expect(h.run((m) => m.sbom())).rejects.toThrow(/helloagents-(backend|frontend)-linux-arm64\.spdx\.json is not a valid spdx SBOM: \/packages\/0: must have SPDXID/)
+    h.engine.failExec({
+      matches: (a) => a.includes("sbom-check") && a.some((x) => x.endsWith("arm64.spdx.json")),
+      exitCode: 1,
+      stderr: "hello-ci: sbom-check: /sbom/helloagents-backend-linux-arm64.spdx.json is not valid SPDX 2.3: /packages/0: must have SPDXID",
+    })
+    await expect(h.run((m) => call(m, "sbom"))).rejects.toThrow(/helloagents-(backend|frontend)-linux-arm64\.spdx\.json is not valid SPDX 2\.3: \/packages\/0: must have SPDXID/)
   })
 })
 
 describe("health-check and smoke (tier 3)", () => {
   it("runs health-check for an environment, uncached, and returns the report", async () => {
-    await h.run((m) => m.healthCheck(undefined, Environment.Staging))
+    await h.run((m) => call(m, "healthCheck", { env: "staging" }))
     const chain = execsOf("health-check")[0]!
     expect(lastExec(chain).slice(2)).toEqual(["health-check", "--env", "staging", "--json", "--report", "/out/report.md"])
     expect(envAt(chain).CACHE_BUSTER).toMatch(/^\d{4}-/)
@@ -99,18 +99,18 @@ describe("health-check and smoke (tier 3)", () => {
 
   it("runs health-check against ad-hoc URLs and fails with the report on exit 1", async () => {
     h.engine.failExec({ matches: (a) => a.includes("health-check"), exitCode: 1 })
-    await expect(h.run((m) => m.healthCheck(["https://a.example/health", "https://b.example/health"]))).rejects.toThrow(/health-check failed \(exit 1\)/)
+    await expect(h.run((m) => call(m, "healthCheck", { url: ["https://a.example/health", "https://b.example/health"] }))).rejects.toThrow(/health-check failed \(exit 1\)/)
     expect(lastExec(execsOf("health-check")[0]!).slice(2, 6)).toEqual(["health-check", "--url", "https://a.example/health", "https://b.example/health"])
   })
 
   it("refuses both or neither of --url and --env", async () => {
-    await expect(h.run((m) => m.healthCheck())).rejects.toThrow(/either --url/)
-    await expect(h.run((m) => m.healthCheck(["https://a.example"], Environment.Production))).rejects.toThrow(/either --url/)
+    await expect(h.run((m) => call(m, "healthCheck"))).rejects.toThrow(/either --url/)
+    await expect(h.run((m) => call(m, "healthCheck", { url: ["https://a.example"], env: "production" }))).rejects.toThrow(/either --url/)
   })
 
   it("smoke passes --write only when asked", async () => {
-    await h.run((m) => m.smoke("https://staging.helloagents.example"))
-    await h.run((m) => m.smoke("https://staging.helloagents.example", true))
+    await h.run((m) => call(m, "smoke", { url: "https://staging.helloagents.example" }))
+    await h.run((m) => call(m, "smoke", { url: "https://staging.helloagents.example", write: true }))
     const runs = execsOf("smoke").map((c) => lastExec(c).slice(2).join(" "))
     expect(new Set(runs)).toEqual(new Set([
       "smoke --url https://staging.helloagents.example --json --report /out/report.md",
@@ -119,7 +119,7 @@ describe("health-check and smoke (tier 3)", () => {
   })
 
   it("smoke-images runs the built images as frontend → backend → db/redis services and smoke-tests them with writes", async () => {
-    await h.run((m) => m.smokeImages("linux/arm64" as never))
+    await h.run((m) => call(m, "smokeImages", { platform: "linux/arm64" }))
     const chain = execsOf("smoke")[0]!
     expect(lastExec(chain).slice(2, 6)).toEqual(["smoke", "--url", "http://frontend:8080", "--write"])
     const frontend = argChain(h.engine, chain[findOp(chain, "withServiceBinding", (op) => op.args.alias === "frontend")]!, "service")

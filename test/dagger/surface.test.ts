@@ -26,7 +26,7 @@ const fn = (name: string) => {
 describe("module surface (tier 2, SDK scan())", () => {
   it("names the main object after dagger.json (helloagents → Helloagents)", () => {
     expect(surface.name).toBe("Helloagents")
-    expect(Object.keys(surface.objects).sort()).toEqual(["Build", "Helloagents"])
+    expect(Object.keys(surface.objects).sort()).toEqual(["Build", "Helloagents", "ScanPolicy"])
   })
 
   it("exposes exactly the documented functions, kebab-cased on the CLI", () => {
@@ -43,9 +43,15 @@ describe("module surface (tier 2, SDK scan())", () => {
       "frontend-test",
       "frontend-build",
       "toolkit",
+      "with-scan-policy",
       "scan",
       "scan-source",
       "sbom",
+      "with-registry",
+      "with-registry-auth",
+      "with-repository-url",
+      "with-cosign-key",
+      "with-keyless-signing",
       "release",
       "release-dry-run",
       "health-check",
@@ -80,7 +86,8 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("pins").cache).toBe("never")
     for (const sideEffect of ["release", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
     for (const fresh of ["scan", "scanSource", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
-    for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun"]) {
+    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning"]
+    for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun", ...builders]) {
       expect(fn(pure).cache, pure).toBeUndefined()
     }
   })
@@ -101,46 +108,50 @@ describe("module surface (tier 2, SDK scan())", () => {
     for (const name of noArgs) expect(fn(name).args, name).toEqual([])
   })
 
-  it("takes exactly the documented release flags", () => {
+  it("takes exactly the documented release flags, at most six", () => {
     const flags = fn("release").args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}${a.default !== undefined ? `=${JSON.stringify(a.default)}` : ""}`)
     expect(flags).toEqual([
       "--version:String",
-      '--registry:String?="ghcr.io/helloagents"',
-      "--repository-url:String?",
-      "--username:String?",
-      "--password:Secret?",
       '--platforms:[String]?=["linux/amd64","linux/arm64"]',
       "--dry-run:Boolean?=false",
-      "--skip-tests:Boolean?=false",
-      "--skip-smoke:Boolean?=false",
-      "--severity:[Severity]?",
-      "--ignore-unfixed:Boolean?=false",
-      "--ignorefile:File?",
-      "--db-repository:String?",
-      "--cosign-key:Secret?",
-      "--cosign-password:Secret?",
-      "--oidc-request-url:Secret?",
-      "--oidc-request-token:Secret?",
+      "--skip:[ReleaseStep]?=[]",
       "--invocation-id:String?",
       "--head:GitRef?",
     ])
     expect(fn("release").args.at(-1)).toMatchObject({ name: "head", defaultPath: "/" })
     expect(fn("release").returns).toBe("Directory")
+  })
+
+  it("configures registry, signing and scan policy with with-* functions that return the module", () => {
+    const flags = (name: string) => fn(name).args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}`)
+    expect(flags("withRegistry")).toEqual(["--address:String"])
+    expect(flags("withRegistryAuth")).toEqual(["--username:String", "--password:Secret"]) // never one without the other
+    expect(flags("withRepositoryUrl")).toEqual(["--url:String"])
+    expect(flags("withCosignKey")).toEqual(["--key:Secret", "--password:Secret?"])
+    expect(flags("withKeylessSigning")).toEqual(["--oidc-request-url:Secret", "--oidc-request-token:Secret"])
+    expect(flags("withScanPolicy")).toEqual(["--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
+    for (const f of main().functions.filter((x) => x.name.startsWith("with"))) expect(f.returns, f.name).toBe("Helloagents")
     // every credential is a Secret, never a string
-    for (const a of fn("release").args.filter((x) => /password|key|token|requestUrl$/i.test(x.name))) expect(a.type, a.name).toBe("Secret")
+    const credentials = main().functions.flatMap((f) => f.args).filter((a) => /password|key$|token|requestUrl$/i.test(a.name))
+    expect(credentials.length).toBeGreaterThanOrEqual(5)
+    for (const a of credentials) expect(a.type, a.name).toBe("Secret")
+  })
+
+  it("takes at most six arguments in any function", () => {
+    for (const f of main().functions) expect(f.args.length, f.name).toBeLessThanOrEqual(6)
   })
 
   it("has the documented flags for scan, sbom, toolkit, health-check, smoke and smoke-images", () => {
     const flags = (name: string) => fn(name).args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}`)
     expect(flags("toolkit")).toEqual([])
     expect(fn("toolkit").returns).toBe("Container")
-    expect(flags("scan")).toEqual(["--platforms:[String]?", "--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
+    expect(flags("scan")).toEqual(["--platforms:[String]?"])
     expect(fn("scan").returns).toBe("Directory")
-    expect(flags("scanSource")).toEqual(["--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
+    expect(flags("scanSource")).toEqual([])
     expect(fn("scanSource").returns).toBe("String")
     expect(flags("sbom")).toEqual(["--platforms:[String]?"])
     expect(fn("sbom").returns).toBe("Directory")
-    expect(flags("healthCheck")).toEqual(["--url:[String]?", "--env:Environment?"])
+    expect(flags("healthCheck")).toEqual(["--url:[String]?", "--env:String?"]) // environment names come from the config file
     expect(flags("smoke")).toEqual(["--url:String", "--write:Boolean?"])
     expect(flags("smokeImages")).toEqual(["--platform:Platform?"])
     for (const f of ["healthCheck", "smoke", "smokeImages"]) expect(fn(f).returns, f).toBe("String")
@@ -149,10 +160,14 @@ describe("module surface (tier 2, SDK scan())", () => {
   it("declares the closed sets as enums", async () => {
     const mod = (await import("./support/surface.mjs")).scanModule
     const scanned = (await mod()) as { enums: Record<string, { values: Record<string, { value: string }> }> }
-    expect(Object.keys(scanned.enums).sort()).toEqual(["Environment", "Severity"])
+    expect(Object.keys(scanned.enums).sort()).toEqual(["ReleaseStep", "Severity"])
     expect(Object.values(scanned.enums.Severity!.values).map((v) => v.value)).toEqual(["UNKNOWN", "LOW", "MEDIUM", "HIGH", "CRITICAL"])
-    expect(Object.values(scanned.enums.Environment!.values).map((v) => v.value)).toEqual(["staging", "production"])
+    expect(Object.values(scanned.enums.ReleaseStep!.values).map((v) => v.value)).toEqual(["tests", "smoke"])
   }, 60_000)
+
+  it("exposes the scan policy's settings", () => {
+    expect(surface.objects.ScanPolicy!.fields.map((f) => `${f.name}:${f.type}`)).toEqual(["severity:[Severity]", "ignoreUnfixed:Boolean", "ignorefile:File", "dbRepository:String"])
+  })
 
   it("exposes the Build object's per-platform images", () => {
     const build = surface.objects.Build!

@@ -1,14 +1,15 @@
 // Tier 4 for the module's side of the toolkit contract: the real hello-ci CLI (ci/, built), run on the host with the
-// exact argv the module builds, prints JSON that the module's type guards (dagger/src/decisions.ts) accept, with the
+// exact argv the module builds, prints JSON that the module's readers (dagger/src/toolkit-json.ts) accept, with the
 // exit codes the module branches on. It proves the interface, not the containers.
 import { spawnSync } from "node:child_process"
-import { existsSync, mkdtempSync, rmSync } from "node:fs"
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
-import { parseReleasePlan, parseSbomCheck, parseScanVerdict } from "../../dagger/src/decisions.ts"
+import { parseReleasePlan, parseScanVerdict } from "../../dagger/src/toolkit-json.ts"
+import { toolkitMessage } from "../../dagger/src/toolkit-run.ts"
 import { HELLO_CI } from "../../dagger/src/toolkit.ts"
 
 const root = join(import.meta.dirname, "../..")
@@ -42,10 +43,10 @@ describe("toolkit JSON read by the module (tier 4, real CLI)", () => {
     expect(plan.images[0]!.labels["org.opencontainers.image.revision"]).toBe("0123456789abcdef0123456789abcdef01234567")
   })
 
-  it("release-plan rejects a malformed version with exit 2 (the module reports stderr)", () => {
+  it("release-plan rejects a malformed version with exit 2 and one hello-ci line the module reports", () => {
     const run = helloCi(["release-plan", "--version", "v1.2", "--sha", "0".repeat(40), "--image", "ghcr.io/a/b", "--json"])
     expect(run.code).toBe(2)
-    expect(run.stderr).toContain("vMAJOR.MINOR.PATCH")
+    expect(toolkitMessage(run.stderr)).toMatch(/^hello-ci: .*vMAJOR\.MINOR\.PATCH/)
   })
 
   it("scan-gate --json on real Trivy reports parses into the verdict, with exit 0 pass or 1 block", () => {
@@ -53,21 +54,30 @@ describe("toolkit JSON read by the module (tier 4, real CLI)", () => {
     onCleanup(dir)
     const pass = helloCi(["scan-gate", "--report", join(fixtures, "trivy/alpine-310.json"), "--severity", "HIGH,CRITICAL", "--summary", join(dir, "a.md"), "--json"])
     expect(pass.code, pass.stderr).toBe(0)
-    expect(parseScanVerdict(pass.stdout).decision).toBe("pass")
+    expect(parseScanVerdict(pass.stdout)).toMatchObject({ decision: "pass", blocking: 0, reason: expect.stringMatching(/^passed: /) })
     const block = helloCi(["scan-gate", "--report", join(fixtures, "trivy/debian-buster.json"), "--severity", "LOW,MEDIUM,HIGH,CRITICAL", "--summary", join(dir, "b.md"), "--json"])
     expect(block.code, block.stderr).toBe(1)
     const verdict = parseScanVerdict(block.stdout)
     expect(verdict.decision).toBe("block")
-    expect(verdict.blocking.length).toBeGreaterThan(0)
+    expect(verdict.blocking).toBeGreaterThan(0)
+    expect(verdict.reason).toMatch(/^blocked: \d+ findings? at CRITICAL,HIGH,MEDIUM,LOW \(/)
     expect(existsSync(join(dir, "b.md"))).toBe(true)
   })
 
-  it("sbom-check --json on real CycloneDX and SPDX SBOMs parses into a valid check", () => {
-    for (const [file, format] of [["sbom/npm-cyclonedx.json", "cyclonedx"], ["sbom/conda-spdx.json", "spdx"]] as const) {
-      const run = helloCi(["sbom-check", "--sbom", join(fixtures, file), "--json"])
+  it("sbom-check exits 0 on real CycloneDX and SPDX SBOMs, and 1 with one hello-ci line naming the file on an invalid one", () => {
+    for (const file of ["sbom/npm-cyclonedx.json", "sbom/conda-spdx.json"]) {
+      const run = helloCi(["sbom-check", "--sbom", join(fixtures, file)])
       expect(run.code, run.stderr).toBe(0)
-      expect(parseSbomCheck(run.stdout)).toMatchObject({ valid: true, format })
     }
+    const dir = mkdtempSync(join(tmpdir(), "sbom-"))
+    onCleanup(dir)
+    const broken = join(dir, "broken.spdx.json")
+    const spdx = JSON.parse(readFileSync(join(fixtures, "sbom/conda-spdx.json"), "utf8")) as { packages: Array<Record<string, unknown>> }
+    delete spdx.packages[0]!.SPDXID
+    writeFileSync(broken, JSON.stringify(spdx))
+    const run = helloCi(["sbom-check", "--sbom", broken])
+    expect(run.code).toBe(1)
+    expect(toolkitMessage(run.stderr)).toMatch(/^hello-ci: sbom-check: .*broken\.spdx\.json is not valid SPDX/)
   })
 
   it("the type guards refuse other JSON instead of guessing", () => {

@@ -3,7 +3,7 @@
  * checks what an engine really produced. Run them all with `dagger -m dagger/tests call all` (CI does, on main).
  * Where no engine runs (the development machines), this module is only type-checked against offline bindings.
  */
-import { Container, dag, func, object } from "@dagger.io/dagger"
+import { Container, HelloagentsReleaseStep, dag, func, object } from "@dagger.io/dagger"
 
 /** Platforms every release image is built for. */
 const PLATFORMS = ["linux/amd64", "linux/arm64"]
@@ -95,7 +95,10 @@ export class HelloagentsTests {
   /** Check a dry-run release: every index lists both platforms, provenance and report are written, nothing is signed. */
   @func()
   async releaseDryRun(): Promise<string> {
-    const report = dag.helloagents().release(REHEARSAL, { dryRun: true, skipTests: true, repositoryUrl: "https://github.com/helloagents/helloagents" })
+    const report = dag
+      .helloagents()
+      .withRepositoryUrl("https://github.com/helloagents/helloagents")
+      .release(REHEARSAL, { dryRun: true, skip: [HelloagentsReleaseStep.Tests] })
     const record = JSON.parse(await report.file("release.json").contents()) as {
       tags: string[]; dryRun: boolean; signed: boolean; source?: string
       images: Array<{ name: string; digest: string; provenance?: string; platforms: Array<{ platform: string; digest: string | null }> }>
@@ -118,7 +121,7 @@ export class HelloagentsTests {
   /** Check that a malformed version fails the release with the toolkit's one-line hint, before anything is built. */
   @func()
   async releaseRefusesBadVersion(): Promise<string> {
-    const message = await rejection(dag.helloagents().release("1.2", { dryRun: true, skipTests: true }).sync(), "release --version 1.2")
+    const message = await rejection(dag.helloagents().release("1.2", { dryRun: true, skip: [HelloagentsReleaseStep.Tests] }).sync(), "release --version 1.2")
     check(message.includes("expected vMAJOR.MINOR.PATCH"), `unexpected error: ${message}`)
     return "refused 1.2 with the version hint"
   }

@@ -2,7 +2,7 @@
 // Offline stand-in for the dependency bindings `dagger develop` generates in dagger/tests/sdk/client.gen.ts.
 import type { Container, Directory, File, GitRef, Platform, Secret, Service } from "../shim/index.js"
 
-export declare enum Severity {
+export declare enum HelloagentsSeverity {
   Unknown = "UNKNOWN",
   Low = "LOW",
   Medium = "MEDIUM",
@@ -10,9 +10,9 @@ export declare enum Severity {
   Critical = "CRITICAL",
 }
 
-export declare enum Environment {
-  Staging = "staging",
-  Production = "production",
+export declare enum HelloagentsReleaseStep {
+  Tests = "tests",
+  Smoke = "smoke",
 }
 
 export type ClientHelloagentsOpts = {
@@ -31,42 +31,29 @@ export type HelloagentsBuildOpts = {
   platforms?: string[]
 }
 
-export type HelloagentsScanOpts = {
-  platforms?: string[]
-  severity?: Severity[]
+export type HelloagentsWithScanPolicyOpts = {
+  severity?: HelloagentsSeverity[]
   ignoreUnfixed?: boolean
   ignorefile?: File
   dbRepository?: string
 }
 
-export type HelloagentsScanSourceOpts = {
-  severity?: Severity[]
-  ignoreUnfixed?: boolean
-  ignorefile?: File
-  dbRepository?: string
+export type HelloagentsScanOpts = {
+  platforms?: string[]
 }
 
 export type HelloagentsSbomOpts = {
   platforms?: string[]
 }
 
-export type HelloagentsReleaseOpts = {
-  registry?: string
-  repositoryUrl?: string
-  username?: string
+export type HelloagentsWithCosignKeyOpts = {
   password?: Secret
+}
+
+export type HelloagentsReleaseOpts = {
   platforms?: string[]
   dryRun?: boolean
-  skipTests?: boolean
-  skipSmoke?: boolean
-  severity?: Severity[]
-  ignoreUnfixed?: boolean
-  ignorefile?: File
-  dbRepository?: string
-  cosignKey?: Secret
-  cosignPassword?: Secret
-  oidcRequestUrl?: Secret
-  oidcRequestToken?: Secret
+  skip?: HelloagentsReleaseStep[]
   invocationId?: string
   head?: GitRef
 }
@@ -77,7 +64,7 @@ export type HelloagentsReleaseDryRunOpts = {
 
 export type HelloagentsHealthCheckOpts = {
   url?: string[]
-  env?: Environment
+  env?: string
 }
 
 export type HelloagentsSmokeOpts = {
@@ -94,16 +81,22 @@ export declare class Helloagents {
   lint(): Promise<string>
   backendImage(opts?: HelloagentsBackendImageOpts): Container
   frontendImage(opts?: HelloagentsFrontendImageOpts): Container
-  build(opts?: HelloagentsBuildOpts): Build
+  build(opts?: HelloagentsBuildOpts): HelloagentsBuild
   dev(): Service
   backendTest(): Container
   frontendLint(): Container
   frontendTest(): Container
   frontendBuild(): Directory
   toolkit(): Container
+  withScanPolicy(opts?: HelloagentsWithScanPolicyOpts): Helloagents
   scan(opts?: HelloagentsScanOpts): Directory
-  scanSource(opts?: HelloagentsScanSourceOpts): Promise<string>
+  scanSource(): Promise<string>
   sbom(opts?: HelloagentsSbomOpts): Directory
+  withRegistry(address: string): Helloagents
+  withRegistryAuth(username: string, password: Secret): Helloagents
+  withRepositoryUrl(url: string): Helloagents
+  withCosignKey(key: Secret, opts?: HelloagentsWithCosignKeyOpts): Helloagents
+  withKeylessSigning(oidcRequestUrl: Secret, oidcRequestToken: Secret): Helloagents
   release(version: string, opts?: HelloagentsReleaseOpts): Directory
   releaseDryRun(opts?: HelloagentsReleaseDryRunOpts): Promise<string>
   healthCheck(opts?: HelloagentsHealthCheckOpts): Promise<string>
@@ -112,7 +105,14 @@ export declare class Helloagents {
   pins(): Promise<string>
 }
 
-export declare class Build {
+export declare class HelloagentsScanPolicy {
+  severity(): Promise<HelloagentsSeverity[]>
+  ignoreUnfixed(): Promise<boolean>
+  ignorefile(): File
+  dbRepository(): Promise<string>
+}
+
+export declare class HelloagentsBuild {
   platforms(): Promise<string[]>
   backend(): Promise<Container[]>
   frontend(): Promise<Container[]>

@@ -149,3 +149,29 @@ function uniq(chains: Chain[]): Chain[] {
     return true
   })
 }
+
+/** The forms in which a secret value could show up: itself, base64 of it, and base64 of `user:value` (basic auth, docker config). */
+export function secretForms(value: string, users: readonly string[] = []): string[] {
+  const b64 = (s: string) => Buffer.from(s).toString("base64")
+  return [value, b64(value), ...users.map((u) => b64(`${u}:${value}`))]
+}
+
+/**
+ * Every place a canary secret value shows outside the engine's secret store: the raw text of any query except the
+ * module's own `setSecret` (the one way to hand a derived secret to the engine), any exec argument, env variable, new
+ * file, label or annotation in a recorded chain, and the values a function returned.
+ */
+export function canaryLeaks(engine: FakeEngine, forms: readonly string[], returned: readonly unknown[] = []): string[] {
+  const findings: string[] = []
+  for (const r of engine.requests) {
+    const ownSecret = r.chain.at(-1)?.field === "setSecret" || (r.chain.length === 0 && r.leaf.field === "setSecret")
+    const text = ownSecret ? r.query.replace(/plaintext:\s*"(?:[^"\\]|\\.)*"/g, "plaintext: <secret>") : r.query
+    for (const f of forms) if (text.includes(f)) findings.push(`query selecting ${r.leaf.field} carries a secret value`)
+  }
+  findings.push(...secretLeaks(engine, forms))
+  for (const value of returned) {
+    const text = typeof value === "string" ? value : JSON.stringify(value) ?? ""
+    for (const f of forms) if (text.includes(f)) findings.push("a returned value carries a secret value")
+  }
+  return [...new Set(findings)]
+}

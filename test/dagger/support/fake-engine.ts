@@ -61,6 +61,7 @@ export class FakeEngine {
   readonly requests: RecordedRequest[] = []
   readonly validationErrors: string[] = []
   private readonly ids = new Map<string, Chain>()
+  private readonly argSecrets = new Map<string, string>()
   private issued = new Set<string>()
   private failures: ExecFailure[] = []
   private handlers: LeafHandler[] = []
@@ -105,6 +106,16 @@ export class FakeEngine {
   argument(name: string): string {
     const chain: Chain = [{ field: ARG_ROOT, args: { name } }]
     return this.idFor(chain)
+  }
+
+  /**
+   * Register an id for a Secret argument the way the CLI hands one over (`--password env://X`): the module gets an
+   * opaque id, and only `plaintext` on it (which the module should rarely call) returns the value.
+   */
+  secretArgument(name: string, plaintext: string): string {
+    const id = this.argument(name)
+    this.argSecrets.set(id, plaintext)
+    return id
   }
 
   /** Make every exec whose args match fail with this exit code (and output). */
@@ -297,6 +308,8 @@ export class FakeEngine {
       case "stop":
         return this.idFor(chain)
       case "plaintext": {
+        const argument = this.argSecrets.get(this.idFor(chain))
+        if (argument !== undefined) return argument
         const set = [...chain].reverse().find((op) => op.field === "setSecret")
         if (!set) throw new Error("plaintext of a secret the module did not set")
         return String(set.args.plaintext)

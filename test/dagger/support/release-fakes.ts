@@ -37,13 +37,14 @@ export function planFor(argv: readonly string[]): object {
   return buildReleasePlan({ version: version.value, sha: flagValues(argv, "--sha")[0] ?? "", created: "2026-01-31T12:00:00Z", images, metadata: { source, url, licenses } })
 }
 
-/** A scan-gate verdict with `blocking` blocking findings. */
+/** A scan-gate verdict with `blocking` blocking findings, its reason worded as the toolkit's gate words it. */
 export function verdictFor(blocking: number): object {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`
   const finding = { kind: "vulnerability", id: "CVE-2026-0001", severity: "CRITICAL", report: "r", artifact: "a", target: "t" }
   return {
     schema: "hello-ci/scan-verdict@1",
     decision: blocking > 0 ? "block" : "pass",
-    reason: blocking > 0 ? `${blocking} blocking` : "no blocking findings",
+    reason: blocking > 0 ? `blocked: ${plural(blocking, "finding")} at CRITICAL,HIGH (${blocking} CRITICAL) in 1 of 1 report` : "passed: no finding at CRITICAL,HIGH in 1 report",
     policy: { severities: ["HIGH", "CRITICAL"], ignoreUnfixed: false, evaluatedAt: "2026-01-31T12:00:00Z" },
     counts: { CRITICAL: blocking, HIGH: 0, MEDIUM: 4, LOW: 9, UNKNOWN: 0 },
     reports: [],

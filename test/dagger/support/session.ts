@@ -1,5 +1,5 @@
 // Run module code against a FakeEngine through the SDK's real connection path.
-import { connection, Context, Directory } from "@dagger.io/dagger"
+import { connection, Context, Directory, Secret } from "@dagger.io/dagger"
 
 import type { FakeEngine } from "./fake-engine.ts"
 
@@ -27,4 +27,9 @@ function restore(name: string, value: string | undefined): void {
 /** Build a Directory argument the way the module runtime does (`node(id:)` on a Directory). */
 export function directoryArg(id: string): Directory {
   return new Directory(new Context().selectNode(id, "Directory"))
+}
+
+/** Build a Secret argument the way the module runtime does (`node(id:)` on a Secret). */
+export function secretArg(id: string): Secret {
+  return new Secret(new Context().selectNode(id, "Secret"))
 }
