@@ -7,6 +7,9 @@ import { join } from "node:path"
 import { beforeAll, describe, expect, it } from "vitest"
 import { parse } from "yaml"
 
+import { booleanFlags, checkCall, segments, type Surface } from "./support/dagger-call.ts"
+import { loadSurface } from "./support/surface.mjs"
+
 const ROOT = join(import.meta.dirname, "../..")
 const WORKFLOWS = join(ROOT, ".github/workflows")
 const files = readdirSync(WORKFLOWS).filter((f) => /\.ya?ml$/.test(f))
@@ -16,8 +19,10 @@ interface Finding { message: string; filepath: string; line: number; column: num
 
 let actionlint = ""
 let shellcheck = ""
+let surface: Surface
 
-beforeAll(() => {
+beforeAll(async () => {
+  surface = (await loadSurface()) as typeof surface
   const built = execFileSync("bash", [join(ROOT, "ci/test/tools/build-tools.sh"), "actionlint"], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
   actionlint = built.split("\n").find((l) => l.startsWith("actionlint "))?.slice("actionlint ".length) ?? ""
   shellcheck = spawnSync("sh", ["-c", "command -v shellcheck"], { encoding: "utf8" }).stdout.trim()
@@ -33,6 +38,17 @@ function lint(args: string[], stdin?: string): Finding[] {
 const show = (f: Finding) => `${f.filepath}:${f.line}:${f.column} ${f.message} [${f.kind}]`
 
 describe(".github/workflows", () => {
+  it("calls only module functions and flags that exist, with every required flag", () => {
+    const calls = files.flatMap((file) => {
+      const wf = parse(readFileSync(join(WORKFLOWS, file), "utf8")) as { jobs: Record<string, { steps: Array<{ uses?: string; with?: Record<string, string> }> }> }
+      return Object.values(wf.jobs).flatMap((j) => j.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@") && s.with?.call && !s.with.module).map((s) => `${file}: ${s.with!.call!}`))
+    })
+    expect(calls.length).toBeGreaterThanOrEqual(4)
+    for (const line of calls) expect(checkCall(surface, line.slice(line.indexOf(": ") + 2)), line).toEqual([])
+    expect(checkCall(surface, "release --registry ghcr.io/x --version v1")).toEqual(["release takes no --registry"])
+    expect(checkCall(surface, "with-registry-auth --username me release --version v1")).toEqual(["with-registry-auth needs --password"])
+  })
+
   it("has at least the CI workflow, and the linters it needs (actionlint 1.7.12, shellcheck: `npm run setup`)", () => {
     expect(files).toContain("ci.yml")
     expect(spawnSync(actionlint, ["-version"], { encoding: "utf8" }).stdout).toMatch(/^1\.7\.12\n/)
@@ -112,7 +128,8 @@ describe(".github/workflows", () => {
     const [release, ...others] = daggerSteps(job)
     expect(others).toEqual([])
     const call = release!.with!.call!
-    expect(call).toMatch(/^release --version "\$REHEARSAL_VERSION" --repository-url "\$REPOSITORY_URL" --dry-run --skip-tests\s+export --path release$/)
+    expect(call).toMatch(/^with-repository-url --url "\$REPOSITORY_URL"\s+release --version "\$REHEARSAL_VERSION" --dry-run --skip tests\s+export --path release$/)
+    expect(checkCall(surface, call)).toEqual([])
     expect(call).not.toContain("${{")
     expect(job.env?.REHEARSAL_VERSION).toBe("v0.0.0-ci.${{ github.run_number }}")
     expect(job.steps.some((s) => s.run?.includes('cat release/summary.md >> "$GITHUB_STEP_SUMMARY"'))).toBe(true)
@@ -133,17 +150,21 @@ describe(".github/workflows", () => {
     const [job, ...others] = Object.values(wf.jobs)
     expect(others).toEqual([])
     expect(job!["timeout-minutes"]).toBeGreaterThan(0)
-    const releases = job!.steps.filter((s) => s.with?.call?.startsWith("release "))
+    const releases = job!.steps.filter((s) => s.with?.call && segments(s.with.call, booleanFlags(surface)).some((c) => c.fn === "release"))
     expect(releases).toHaveLength(1)
     const step = releases[0]!
     expect(step.uses).toBe("dagger/dagger-for-github@27b130bf0f79a7f6fbbbe0fbca6760dc9bb40a77")
     expect(step.with?.version).toBe("0.21.9")
     const call = step.with!.call!
-    for (const flag of ['--version "$RELEASE_VERSION"', '--registry "$RELEASE_REGISTRY"', '--username "$RELEASE_ACTOR"', "--password env://GHCR_TOKEN",
-      "--oidc-request-url env://ACTIONS_ID_TOKEN_REQUEST_URL", "--oidc-request-token env://ACTIONS_ID_TOKEN_REQUEST_TOKEN",
-      '--repository-url "$RELEASE_REPOSITORY_URL"', '--invocation-id "$RELEASE_RUN_URL"', "export --path release"]) {
-      expect(call, flag).toContain(flag)
-    }
+    expect(segments(call, booleanFlags(surface))).toEqual([
+      { fn: "with-registry", flags: { "--address": "$RELEASE_REGISTRY" } },
+      { fn: "with-registry-auth", flags: { "--username": "$RELEASE_ACTOR", "--password": "env://GHCR_TOKEN" } },
+      { fn: "with-repository-url", flags: { "--url": "$RELEASE_REPOSITORY_URL" } },
+      { fn: "with-keyless-signing", flags: { "--oidc-request-url": "env://ACTIONS_ID_TOKEN_REQUEST_URL", "--oidc-request-token": "env://ACTIONS_ID_TOKEN_REQUEST_TOKEN" } },
+      { fn: "release", flags: { "--version": "$RELEASE_VERSION", "--invocation-id": "$RELEASE_RUN_URL" } },
+      { fn: "export", flags: { "--path": "release" } },
+    ])
+    expect(checkCall(surface, call)).toEqual([])
     expect(call).not.toMatch(/\$\{\{/) // no expression interpolated into the command line
     expect(job!.env.RELEASE_REGISTRY).toBe("ghcr.io/${{ github.repository_owner }}")
     expect(step.env?.GHCR_TOKEN).toBe("${{ secrets.GITHUB_TOKEN }}")
