@@ -110,7 +110,8 @@ function firstCode(error: unknown): { code?: string; message: string } {
         if (inner.code) return inner;
       }
       if (typeof record.code === "string" && record.code !== "UND_ERR_ABORTED" && record.code !== "ERR_INVALID_STATE") return { code: record.code, message };
-      if (record.name === "TimeoutError" || record.name === "AbortError") return { code: record.name, message };
+      // undici's HTTPParserError (the peer answered with bytes that are not HTTP) often carries no code.
+      if (record.name === "TimeoutError" || record.name === "AbortError" || record.name === "HTTPParserError") return { code: record.name, message };
       current = record.cause;
     } else {
       break;

@@ -1,3 +1,5 @@
+import { maskSecrets } from "./core/redact.js";
+
 /** The process boundary handed to commands, so commands stay testable without spawning a process. */
 export interface Io {
   out(text: string): void;
@@ -38,4 +40,21 @@ export function memoryIo(overrides: Partial<Pick<Io, "env" | "cwd" | "now">> = {
     },
   };
   return io;
+}
+
+/** The same Io, with every secret replaced by `***` in what it prints (the exit code is shared with `io`). */
+export function maskedIo(io: Io, secrets: readonly string[]): Io {
+  return {
+    out: (text) => io.out(maskSecrets(text, secrets)),
+    err: (text) => io.err(maskSecrets(text, secrets)),
+    get exitCode() {
+      return io.exitCode;
+    },
+    set exitCode(code: number) {
+      io.exitCode = code;
+    },
+    env: io.env,
+    cwd: io.cwd,
+    now: () => io.now(),
+  };
 }

@@ -27,7 +27,10 @@ const flags = {
   tlsFailDays: defaultedFlag("<days>", "ad hoc: fail when the certificate expires sooner", daysSchema, "3"),
 };
 
-export const healthCheckOptionsSchema = flagsObject(flags);
+export const healthCheckOptionsSchema = flagsObject(flags).refine((o) => o.tlsWarnDays >= o.tlsFailDays, {
+  error: (issue) => `must be at least --tls-fail-days (${String((issue.input as { tlsFailDays: number }).tlsFailDays)}): warn before failing`,
+  path: ["tlsWarnDays"],
+});
 export type HealthCheckOptions = z.infer<typeof healthCheckOptionsSchema>;
 
 export const healthCheckCommand = defineCommand({
@@ -36,6 +39,13 @@ export const healthCheckCommand = defineCommand({
   flags,
   schema: healthCheckOptionsSchema,
   oneOf: [{ flags: ["url", "env"], problem: "give either --url URL… or --env NAME (exactly one)" }],
+  conflicts: [
+    {
+      flags: ["budget", "assert", "status", "percentile", "tlsWarnDays", "tlsFailDays"],
+      with: "env",
+      reason: "an environment's checks take their budgets, assertions, status codes and TLS policy from the configuration",
+    },
+  ],
   exitCodes: VERDICT_EXIT_CODES,
   run: runHealthCheck,
 });

@@ -72,4 +72,19 @@ describe("hello-ci release-plan", () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(/build metadata/);
   });
+
+  it.each([["MIT OR"], ["Apache 2"], ["GPL-2.0+ AND"], ["not-a-license"], [""]])("exits 2 on --licenses %j, which is not an SPDX expression", async (licenses) => {
+    const { code, stdout, stderr } = await run(["--version", "v1.2.3", "--sha", SHA, "--image", "ghcr.io/a/b", "--licenses", licenses]);
+    expect([code, stdout]).toEqual([2, ""]);
+    expect(stderr).toBe(`hello-ci: release-plan: --licenses: ${JSON.stringify(licenses)} is not an SPDX license expression (e.g. Apache-2.0, MIT OR Apache-2.0, LicenseRef-acme)\n`);
+  });
+
+  it.each([["Apache-2.0"], ["MIT AND (Apache-2.0 OR BSD-3-Clause)"], ["GPL-2.0-or-later WITH Classpath-exception-2.0"], ["LicenseRef-acme-proprietary"]])(
+    "accepts the SPDX expression %j as the licenses label",
+    async (licenses) => {
+      const { code, stdout } = await run(["--version", "v1.2.3", "--sha", SHA, "--image", "ghcr.io/a/b", "--licenses", licenses, "--json"]);
+      expect(code).toBe(0);
+      expect(releasePlanSchema.parse(JSON.parse(stdout)).images[0]?.labels["org.opencontainers.image.licenses"]).toBe(licenses);
+    },
+  );
 });

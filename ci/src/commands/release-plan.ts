@@ -5,7 +5,7 @@ import { buildReleasePlan, metadataFromEnv } from "../core/release/plan.js";
 import { invalidTags } from "../core/release/tags.js";
 import type { ReleasePlan } from "../schemas/release-plan.js";
 import { rfc3339Schema } from "../schemas/primitives.js";
-import { commitShaOption, releaseVersionOption } from "../schemas/release-options.js";
+import { commitShaOption, releaseVersionOption, spdxExpressionOption } from "../schemas/release-options.js";
 import { defineCommand } from "./kit/define.js";
 import { flag, flagsObject, repeatableFlag, switchFlag } from "./kit/flags.js";
 
@@ -33,7 +33,7 @@ const flags = {
   description: flag("<text>", "org.opencontainers.image.description", z.string().optional()),
   url: flag("<url>", "org.opencontainers.image.url (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY)", absoluteUrl),
   source: flag("<url>", "org.opencontainers.image.source (default: $GITHUB_SERVER_URL/$GITHUB_REPOSITORY)", absoluteUrl),
-  licenses: flag("<spdx>", "org.opencontainers.image.licenses, an SPDX expression", z.string().optional()),
+  licenses: flag("<spdx>", "org.opencontainers.image.licenses, an SPDX expression", spdxExpressionOption.optional()),
   json: switchFlag("print the plan as JSON (schema hello-ci/release-plan@1)"),
 };
 

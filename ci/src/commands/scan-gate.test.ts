@@ -54,6 +54,8 @@ describe("hello-ci scan-gate", () => {
     ["a missing report", ["--report", "nope.json"], /^hello-ci: scan-gate: --report: cannot read nope.json: no such file or directory$/m],
     ["an unknown severity", ["--report", "x.json", "--severity", "HIGH,SEVERE"], /--severity: unknown severity SEVERE/],
     ["a missing ignore file", ["--report", "REAL", "--ignorefile", "missing.yaml"], /scan-gate: --ignorefile: cannot read missing.yaml: no such file or directory/],
+    ["the same report twice", ["--report", "REAL", "--report", "REAL"], /^hello-ci: scan-gate: --report: \S+npm\.json is given twice: pass each image variant's report once$/m],
+    ["the same report twice by another path", ["--report", "npm.json", "--report", "./npm.json"], /scan-gate: --report: \.\/npm\.json is given twice/],
     ["an unwritable summary", ["--report", "REAL", "--summary", "no/such/dir/out.md"], /scan-gate: --summary: cannot write no\/such\/dir\/out.md: no such file or directory/],
   ])("exits 2 on %s", async (_name, args, message) => {
     const { code, stderr } = await run(args.map((a) => (a === "REAL" ? fixture("npm.json") : a)));

@@ -1,4 +1,5 @@
 /** `hello-ci scan-gate`: apply the scan policy to Trivy JSON reports; exit 0 pass, 1 blocked, 2 bad input. */
+import path from "node:path";
 import { z } from "zod";
 import { evaluateScanGate } from "../core/scan/gate.js";
 import { parseIgnoreFile } from "../core/scan/ignore.js";
@@ -20,7 +21,18 @@ const flags = {
   report: repeatableFlag(
     "<file>",
     "Trivy JSON report (SchemaVersion 2), repeatable: one per image variant",
-    z.array(z.string().min(1), { error: "missing: give at least one --report trivy.json" }).min(1),
+    z
+      .array(z.string().min(1), { error: "missing: give at least one --report trivy.json" })
+      .min(1)
+      .superRefine((files, ctx) => {
+        // The same file twice would be counted twice ("1 of 2 reports"); usually another variant's report was meant.
+        const seen = new Set<string>();
+        for (const file of files) {
+          const key = path.normalize(file);
+          if (seen.has(key)) ctx.addIssue({ code: "custom", message: `${file} is given twice: pass each image variant's report once` });
+          seen.add(key);
+        }
+      }),
   ),
   severity: defaultedFlag("<list>", "severities that block, comma-separated", severityList, "HIGH,CRITICAL"),
   ignoreUnfixed: switchFlag("ignore vulnerabilities whose status is not 'fixed' (Trivy's --ignore-unfixed)"),

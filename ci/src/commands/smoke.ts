@@ -6,11 +6,14 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { defaultRunOptions } from "../core/checks/run.js";
+import { matchingUrlRole, PRODUCTION_ENVIRONMENT, selectEnvironment } from "../core/config/environments.js";
+import { redactUrl } from "../core/redact.js";
 import { runSmoke, smokeAgentName, type SmokeAgent } from "../core/smoke/suite.js";
 import { createHttpClient } from "../http.js";
 import { httpUrlSchema, positiveDurationSchema } from "../schemas/primitives.js";
+import type { EnvironmentConfig, EnvironmentsConfig } from "../schemas/environments.js";
 import { defineCommand, type CommandContext } from "./kit/define.js";
-import { environmentFlags, loadEnvironment } from "./kit/environments.js";
+import { environmentFlags, loadEnvironments } from "./kit/environments.js";
 import { defaultedFlag, flag, flagsObject, switchFlag } from "./kit/flags.js";
 import { emitReport, readCaFiles, realClock, VERDICT_EXIT_CODES, verdictFlags } from "./kit/verdict.js";
 
@@ -25,12 +28,12 @@ const flags = {
   budget: defaultedFlag("<duration>", "per-request latency budget", positiveDurationSchema, "2000ms"),
 };
 
+const productionRefused = (where?: string) =>
+  `against production${where ? ` (${where})` : ""} is refused; add --allow-production-writes if you really mean it`;
+
 export const smokeOptionsSchema = flagsObject(flags)
   .refine((o) => !o.keep || o.write, { message: "only makes sense with --write", path: ["keep"] })
-  .refine((o) => !(o.write && o.env === "production" && !o.allowProductionWrites), {
-    message: "against production is refused; add --allow-production-writes if you really mean it",
-    path: ["write"],
-  });
+  .refine((o) => !(o.write && o.env === PRODUCTION_ENVIRONMENT && !o.allowProductionWrites), { message: productionRefused(), path: ["write"] });
 
 export type SmokeOptions = z.infer<typeof smokeOptionsSchema>;
 
@@ -46,7 +49,7 @@ export const smokeCommand = defineCommand({
 
 async function runSmokeCommand(ctx: CommandContext<typeof flags>, options: SmokeOptions): Promise<void> {
   const { io } = ctx;
-  const baseUrl = options.url ?? (await frontendUrl(ctx, options));
+  const baseUrl = await targetUrl(ctx, options);
   const client = createHttpClient({ extraCaPem: await readCaFiles(ctx, options.ca) });
   try {
     const { report, agent } = await runSmoke(
@@ -55,7 +58,7 @@ async function runSmokeCommand(ctx: CommandContext<typeof flags>, options: Smoke
       realClock(io),
       { ...defaultRunOptions, concurrency: options.concurrency, timeoutMs: options.timeout, deadlineMs: options.deadline, retries: options.retries },
     );
-    await emitReport(ctx, report, { json: options.json, report: options.report, title: `Smoke report: ${baseUrl}`, ...(agent ? { extra: { agent } } : {}) });
+    await emitReport(ctx, report, { json: options.json, report: options.report, title: `Smoke report: ${redactUrl(baseUrl)}`, ...(agent ? { extra: { agent } } : {}) });
     if (agent && !options.json) io.out(`smoke agent: ${agent.name} (${agentState(agent)})`);
   } finally {
     await client.close();
@@ -68,9 +71,26 @@ function agentState(agent: SmokeAgent): string {
   return agent.deleted ? "deleted" : `NOT deleted: remove agent ${agent.id}`;
 }
 
-async function frontendUrl(ctx: CommandContext<typeof flags>, options: SmokeOptions): Promise<string> {
-  const env = await loadEnvironment(ctx, { env: options.env as string, config: options.config });
-  const url = env.urls["frontend"];
-  if (!url) throw ctx.optionError("env", `environment ${JSON.stringify(options.env)} has no urls.frontend for the smoke suite`);
+/** The base URL to test: --url, or the environment's frontend; refused for --write when it is a production URL. */
+async function targetUrl(ctx: CommandContext<typeof flags>, options: SmokeOptions): Promise<string> {
+  // A read-only run against --url needs no configuration.
+  if (options.url !== undefined && (!options.write || options.allowProductionWrites)) return options.url;
+  const config = await loadEnvironments(ctx, options.config);
+  const url = options.url ?? frontendUrl(ctx, selectEnvironment(config, options.env as string), options.env as string);
+  if (options.write && !options.allowProductionWrites) refuseProductionUrl(ctx, config, url);
   return url;
+}
+
+function frontendUrl(ctx: CommandContext<typeof flags>, env: EnvironmentConfig, name: string): string {
+  const url = env.urls["frontend"];
+  if (!url) throw ctx.optionError("env", `environment ${JSON.stringify(name)} has no urls.frontend for the smoke suite`);
+  return url;
+}
+
+/** --write against any URL of the production environment is refused, not only `--env production`. */
+function refuseProductionUrl(ctx: CommandContext<typeof flags>, config: EnvironmentsConfig, baseUrl: string): void {
+  const production = config.environments[PRODUCTION_ENVIRONMENT];
+  const role = production ? matchingUrlRole(production, baseUrl) : undefined;
+  if (role === undefined) return;
+  throw ctx.optionError("write", productionRefused(`${new URL(baseUrl).origin} is ${PRODUCTION_ENVIRONMENT}'s urls.${role}`));
 }

@@ -4,23 +4,19 @@ import { parseDuration, parsePercentileBudget } from "../core/config/duration.js
 import { ConditionSyntaxError, parseCondition } from "../core/checks/condition.js";
 
 export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
-  const ms = parseDuration(value);
-  if (ms === undefined) {
-    ctx.issues.push({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a duration (e.g. 250ms, 5s, 2m)` });
-    return z.NEVER;
-  }
-  return ms;
+  const parsed = parseDuration(value);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: "custom", input: value, message: parsed.reason });
+  return z.NEVER;
 });
 
 export const positiveDurationSchema = durationSchema.refine((ms) => ms > 0, { message: "must be greater than zero" });
 
 export const percentileBudgetSchema = z.string().transform((value, ctx) => {
-  const budget = parsePercentileBudget(value);
-  if (!budget) {
-    ctx.issues.push({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a percentile budget (e.g. "p95 < 300ms")` });
-    return z.NEVER;
-  }
-  return budget;
+  const parsed = parsePercentileBudget(value);
+  if (parsed.ok) return parsed.value;
+  ctx.issues.push({ code: "custom", input: value, message: parsed.reason });
+  return z.NEVER;
 });
 
 export const conditionSchema = z.string().transform((value, ctx) => {

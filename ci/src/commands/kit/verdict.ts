@@ -2,6 +2,7 @@
  * What health-check and smoke share: their verdict flags (declared once), the real clock, the extra CA files, and
  * emitting a verdict (JSON or text on stdout, the Markdown report file, the exit code).
  */
+import { X509Certificate } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
@@ -34,9 +35,32 @@ export function realClock(io: Io): Clock {
   return { monotonicMs: () => performance.now(), now: () => io.now(), sleep: (ms) => sleep(ms) };
 }
 
-/** The PEM text of every --ca file. */
+const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
+
+/** Why `text` is not a bundle of PEM certificates, or undefined when every block parses. */
+export function pemCertificateProblem(text: string): string | undefined {
+  const blocks = text.match(PEM_BLOCK) ?? [];
+  if (blocks.length === 0) return "is not a PEM certificate (no -----BEGIN CERTIFICATE----- block)";
+  for (const [i, block] of blocks.entries()) {
+    try {
+      new X509Certificate(block);
+    } catch (error) {
+      return `certificate ${i + 1} does not parse (${error instanceof Error ? error.message : String(error)})`;
+    }
+  }
+  return undefined;
+}
+
+/** The PEM text of every --ca file; a file that is not PEM certificates is invalid input (it would only fail the TLS chain later). */
 export async function readCaFiles(ctx: VerdictContext, paths: readonly string[]): Promise<string[]> {
-  return Promise.all(paths.map((path) => ctx.readFile("ca", path)));
+  return Promise.all(
+    paths.map(async (path) => {
+      const text = await ctx.readFile("ca", path);
+      const problem = pemCertificateProblem(text);
+      if (problem) throw ctx.optionError("ca", `${path} ${problem}`);
+      return text;
+    }),
+  );
 }
 
 export interface EmitOptions {

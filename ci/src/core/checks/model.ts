@@ -2,6 +2,7 @@
  * The check model: what to request and what to assert. A check is a URL plus assertions; the engine (run.ts)
  * turns it into a CheckResult whose every assertion carries the value it observed.
  */
+import { redactUrl } from "../redact.js";
 import type { Condition } from "./condition.js";
 export type { AssertionResult, CheckResult, HealthReport, Severity, Verdict } from "../../schemas/health.js";
 import type { AssertionResult } from "../../schemas/health.js";
@@ -48,7 +49,7 @@ export interface CheckSpec {
 /** Defaults of an ad-hoc check (`--url`): status 200 within a latency budget. */
 export function adHocCheck(url: string, overrides: Partial<CheckSpec> = {}): CheckSpec {
   return {
-    name: url,
+    name: redactUrl(url),
     url,
     method: "GET",
     requestHeaders: {},

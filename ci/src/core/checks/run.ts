@@ -4,6 +4,7 @@
  * so the engine is tested with fakes and used with src/http.ts for real.
  */
 import { TransportError } from "../http/transport.js";
+import { redactUrl } from "../redact.js";
 import { evaluateLatency, evaluateSamples, evaluateTls, round, type ResponseSample, type TlsInfo } from "./evaluate.js";
 import type { AssertionResult, CheckResult, CheckSpec, HealthReport, HttpMethod } from "./model.js";
 import { mapWithConcurrency } from "./pool.js";
@@ -122,7 +123,7 @@ export async function runCheck(spec: CheckSpec, probe: Probe, clock: Clock, opti
   }
   const result: CheckResult = {
     name: spec.name,
-    url: spec.url,
+    url: redactUrl(spec.url),
     verdict: checkVerdict(assertions, answered),
     attempts,
     durationMs: round(clock.monotonicMs() - started),
@@ -159,7 +160,7 @@ async function requestWithRetries(
     const remaining = deadlineAt - clock.monotonicMs();
     if (remaining <= 0) {
       const error =
-        lastError ?? new TransportError(`deadline of ${options.deadlineMs} ms spent before ${spec.url} was tried`, { kind: "timeout", retriable: false, answered: false });
+        lastError ?? new TransportError(`deadline of ${options.deadlineMs} ms spent before ${redactUrl(spec.url)} was tried`, { kind: "timeout", retriable: false, answered: false });
       return { attempts: retry, error };
     }
     try {
@@ -178,7 +179,7 @@ async function requestWithRetries(
       if (!error.retriable || retry >= options.retries || clock.monotonicMs() + delay >= deadlineAt) {
         return { attempts: retry + 1, error };
       }
-      options.onRetry?.({ check: spec.name, url: spec.url, attempt: retry + 1, of: options.retries + 1, delayMs: delay, reason: error.message });
+      options.onRetry?.({ check: spec.name, url: redactUrl(spec.url), attempt: retry + 1, of: options.retries + 1, delayMs: delay, reason: error.message });
       await clock.sleep(delay);
     }
   }

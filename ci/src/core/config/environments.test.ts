@@ -65,4 +65,18 @@ describe("environments configuration: invalid input is exit 2 naming the field",
     expect(() => parseEnvironmentsConfig(text, "f.yaml")).toThrow(UsageError);
     expect(() => parseEnvironmentsConfig(text, "f.yaml")).toThrow(message);
   });
+
+  it("a broken-YAML error is one line that ends with where, not a dangling colon", () => {
+    const text = "version: 1\nenvironments:\n  staging: [\n";
+    const error = (() => {
+      try {
+        parseEnvironmentsConfig(text, "f.yaml");
+      } catch (caught) {
+        return caught as Error;
+      }
+      throw new Error("parsed");
+    })();
+    expect(error).toBeInstanceOf(UsageError);
+    expect(error.message).toMatch(/^f\.yaml: invalid YAML: .+ at line \d+, column \d+$/);
+  });
 });

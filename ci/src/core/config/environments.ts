@@ -13,7 +13,8 @@ export function parseEnvironmentsConfig(text: string, source: string): Environme
   try {
     raw = parseYaml(text);
   } catch (error) {
-    if (error instanceof YAMLParseError) throw new UsageError(`${source}: invalid YAML: ${error.message.split("\n")[0]}`);
+    // The yaml package's first line ends "at line 3, column 1:" before a source excerpt: keep the position, drop the colon.
+    if (error instanceof YAMLParseError) throw new UsageError(`${source}: invalid YAML: ${(error.message.split("\n")[0] ?? "").replace(/:\s*$/, "")}`);
     throw error;
   }
   const parsed = environmentsConfigSchema.safeParse(raw);
@@ -29,6 +30,15 @@ export function selectEnvironment(config: EnvironmentsConfig, name: string): Env
     throw new UsageError(`unknown environment ${JSON.stringify(name)}; known environments: ${known.join(", ")}`);
   }
   return env;
+}
+
+/** The environment whose URLs `smoke --write` refuses unless told otherwise. */
+export const PRODUCTION_ENVIRONMENT = "production";
+
+/** The role (`frontend`, `backend`) of the environment URL that shares `url`'s origin (scheme, host, port), if any. */
+export function matchingUrlRole(env: EnvironmentConfig, url: string): string | undefined {
+  const origin = new URL(url).origin;
+  return Object.entries(env.urls).find(([, candidate]) => new URL(candidate).origin === origin)?.[0];
 }
 
 export function joinUrl(base: string, path: string): string {

@@ -17,6 +17,7 @@ describe("transport: classification (Flagger's retriable vs terminal)", () => {
     ["DEPTH_ZERO_SELF_SIGNED_CERT", "tls", false, true],
     ["UNABLE_TO_VERIFY_LEAF_SIGNATURE", "tls", false, true],
     ["HPE_INVALID_CONSTANT", "protocol", false, true],
+    ["HTTPParserError", "protocol", false, true],
     ["E_SOMETHING_ELSE", "other", false, false],
   ])("%s → %s, retriable=%s, answered=%s", (code, kind, retriable, answered) => {
     expect(classifyTransportCode(code)).toEqual({ kind, retriable, answered });

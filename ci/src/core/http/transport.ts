@@ -40,7 +40,7 @@ const TIMEOUT_CODES = new Set([
 ]);
 const RESET_CODES = new Set(["ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED", "ECONNABORTED"]);
 const REFUSED_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-const PROTOCOL_CODES = new Set(["HPE_INVALID_CONSTANT", "HPE_INVALID_STATUS", "UND_ERR_INFO", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE"]);
+const PROTOCOL_CODES = new Set(["HTTPParserError", "HPE_INVALID_CONSTANT", "HPE_INVALID_STATUS", "UND_ERR_INFO", "UND_ERR_RES_CONTENT_LENGTH_MISMATCH", "UND_ERR_RESPONSE_EXCEEDED_MAX_SIZE"]);
 
 /** Classify an error code (Node system error, undici code, TLS verify code or DOMException name). */
 export function classifyTransportCode(code: string): TransportClass {

@@ -1,0 +1,111 @@
+/**
+ * The `deploy:` section of an environment (ci/config/environments.yaml): where and how `hello-ci deploy`, `rollback` and
+ * `status` work. Strict like the rest of the file: an unknown key is an error naming the field. `target` picks the
+ * engine; only `kubernetes` exists today (ECS will be another member of the union).
+ */
+import { z } from "zod";
+import { durationSchema, httpUrlSchema, positiveDurationSchema } from "./primitives.js";
+
+/** A Kubernetes object name (RFC 1123 label). */
+export const k8sNameSchema = z
+  .string()
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "use lower-case letters, digits and dashes (an RFC 1123 name)")
+  .max(63, "at most 63 characters");
+
+/** An image repository without tag or digest, e.g. `ghcr.io/acme/helloagents-backend`. */
+export const imageRepositorySchema = z
+  .string()
+  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/, "a lower-case repository such as ghcr.io/acme/helloagents-backend, without tag or digest");
+
+/** A Kubernetes resource quantity: `100m`, `0.5`, `256Mi`, `1G`. */
+const quantitySchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
+  const text = String(value);
+  if (/^[0-9]+(\.[0-9]+)?(m|k|M|G|T|P|E|Ki|Mi|Gi|Ti|Pi|Ei)?$/.test(text)) return text;
+  ctx.issues.push({ code: "custom", input: value, message: `${JSON.stringify(value)} is not a Kubernetes quantity (e.g. 100m, 0.5, 256Mi)` });
+  return z.NEVER;
+});
+
+const resourceListSchema = z.object({ cpu: quantitySchema.optional(), memory: quantitySchema.optional() }).strict();
+
+export const appDeploySchema = z
+  .object({
+    replicas: z.number().int().min(1).max(100).default(2),
+    resources: z
+      .object({ requests: resourceListSchema.default({ cpu: "100m", memory: "128Mi" }), limits: resourceListSchema.default({ memory: "512Mi" }) })
+      .strict()
+      .default({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } }),
+  })
+  .strict();
+
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "a Kubernetes label or annotation key");
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "a Kubernetes label value (63 characters of letters, digits, -_.)").max(63);
+
+/** A workload the backend talks to (PostgreSQL, Redis): in the cluster (pods with these labels) or outside (CIDRs). */
+const dependencySchema = z
+  .object({
+    port: z.number().int().min(1).max(65535),
+    podLabels: z.record(labelKey, labelValue).optional(),
+    cidrs: z.array(z.cidrv4()).min(1).optional(),
+  })
+  .strict()
+  .refine((d) => (d.podLabels === undefined) !== (d.cidrs === undefined), { message: "give either podLabels (in the cluster) or cidrs (outside it)" });
+
+export const strategySchema = z
+  .object({
+    /** How long the idle colour (and the migration Job) may take to become ready; a stuck rollout fails after it. */
+    progressDeadline: positiveDurationSchema.default(300_000),
+    /** How long public health is watched after the switch. */
+    bakeTime: durationSchema.default(120_000),
+    /** One round of public health checks every interval during the bake. */
+    probeInterval: positiveDurationSchema.default(10_000),
+    /** Share of failed bake rounds above which the new colour counts as failing (a high error rate): flip back. */
+    maxFailureRatio: z.number().min(0).max(1).default(0.2),
+    /** How long the old colour keeps running after a switch, so that a rollback is a selector flip. */
+    scaleDownDelay: durationSchema.default(600_000),
+    /** Deploy records kept in the namespace (like Helm's --history-max). */
+    historyLimit: z.number().int().min(2).max(1000).default(20),
+  })
+  .strict()
+  .refine((s) => s.bakeTime === 0 || s.probeInterval <= s.bakeTime, { message: "probeInterval must not exceed bakeTime", path: ["probeInterval"] });
+
+export const kubernetesDeploySchema = z
+  .object({
+    target: z.literal("kubernetes"),
+    namespace: k8sNameSchema,
+    /** Image repositories; a deploy pins each to a digest. */
+    images: z.object({ backend: imageRepositorySchema, frontend: imageRepositorySchema }).strict(),
+    apps: z.object({ backend: appDeploySchema.default({ replicas: 2 }), frontend: appDeploySchema.default({ replicas: 2 }) }).strict().default({ backend: { replicas: 2 }, frontend: { replicas: 2 } }),
+    /** Added to every pod template (e.g. a service mesh or log routing annotation). */
+    podAnnotations: z.record(labelKey, z.string()).default({}),
+    podLabels: z.record(labelKey, labelValue).default({}),
+    /** The Secret the backend reads its settings from, and the keys it must hold (values are never printed). */
+    runtimeSecret: z
+      .object({ name: k8sNameSchema, keys: z.array(z.string().regex(/^[-._a-zA-Z0-9]+$/, "a Secret key")).min(1) })
+      .strict(),
+    /** Where the backend's dependencies are, for the NetworkPolicies (only the backend may reach them). */
+    dependencies: z.object({ postgres: dependencySchema.optional(), redis: dependencySchema.optional() }).strict().default({}),
+    /** Namespace of the ingress controller allowed to reach the frontend; every namespace when unset. */
+    ingressNamespace: k8sNameSchema.optional(),
+    strategy: strategySchema.default({
+      progressDeadline: 300_000,
+      bakeTime: 120_000,
+      probeInterval: 10_000,
+      maxFailureRatio: 0.2,
+      scaleDownDelay: 600_000,
+      historyLimit: 20,
+    }),
+    /** Refuse to deploy or roll back without --yes (or a confirmation on a terminal). */
+    requireConfirmation: z.boolean().default(false),
+    /** The preview Services, for the pre-switch smoke: a base URL (e.g. a preview ingress), else the API server's service proxy. */
+    preview: z.object({ url: httpUrlSchema.optional() }).strict().default({}),
+  })
+  .strict();
+
+export const deploySchema = z.discriminatedUnion("target", [kubernetesDeploySchema], {
+  error: (issue) => (issue.code === "invalid_union" ? 'unknown target: use "kubernetes"' : undefined),
+});
+
+export type KubernetesDeploy = z.infer<typeof kubernetesDeploySchema>;
+export type DeployConfig = z.infer<typeof deploySchema>;
+export type Strategy = z.infer<typeof strategySchema>;
+export type AppDeploy = z.infer<typeof appDeploySchema>;
