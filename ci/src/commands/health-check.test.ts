@@ -27,7 +27,7 @@ describe("health-check: invalid input exits 2 before any request", () => {
     [["--url", "http://a/", "--concurrency", "0"], "concurrency"],
     [["--url", "http://a/", "--assert", "$.status = 1"], "health-check: --assert: invalid condition"],
     [["--url", "http://a/", "--percentile", "p95 > 3"], "percentile"],
-    [["--env", "qa"], 'unknown environment "qa"; known environments: production, staging'],
+    [["--env", "qa"], 'health-check: --env: unknown environment "qa"; known environments: production, staging'],
     [["--url", "http://a/", "--tls-warn-days", "2", "--tls-fail-days", "5"], "health-check: --tls-warn-days: must be at least --tls-fail-days (5): warn before failing"],
     [["--url", "http://a/", "--tls-fail-days", "30"], "health-check: --tls-warn-days: must be at least --tls-fail-days (30): warn before failing"],
     [["--url", "http://a/", "--samples", "many"], 'health-check: --samples: expected a whole number from 1 to 1000, got "many"'],

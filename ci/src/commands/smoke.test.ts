@@ -28,7 +28,7 @@ describe("smoke: invalid input exits 2 before any request", () => {
     [["--url", "http://a/", "--keep"], "smoke: --keep: only makes sense with --write"],
     [["--env", "production", "--write"], "smoke: --write: against production is refused"],
     [["--url", "nota url"], "smoke: --url: must be an http:// or https:// URL"],
-    [["--env", "qa"], 'unknown environment "qa"'],
+    [["--env", "qa"], 'smoke: --env: unknown environment "qa"'],
   ])("%j → %s", async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);

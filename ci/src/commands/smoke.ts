@@ -6,14 +6,14 @@
 import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { defaultRunOptions } from "../core/checks/run.js";
-import { matchingUrlRole, PRODUCTION_ENVIRONMENT, selectEnvironment } from "../core/config/environments.js";
+import { matchingUrlRole, PRODUCTION_ENVIRONMENT } from "../core/config/environments.js";
 import { redactUrl } from "../core/redact.js";
 import { runSmoke, smokeAgentName, type SmokeAgent } from "../core/smoke/suite.js";
 import { createHttpClient } from "../http.js";
 import { httpUrlSchema, positiveDurationSchema } from "../schemas/primitives.js";
 import type { EnvironmentConfig, EnvironmentsConfig } from "../schemas/environments.js";
 import { defineCommand, type CommandContext } from "./kit/define.js";
-import { environmentFlags, loadEnvironments } from "./kit/environments.js";
+import { environmentFlags, environmentNamed, loadEnvironments } from "./kit/environments.js";
 import { defaultedFlag, flag, flagsObject, switchFlag } from "./kit/flags.js";
 import { emitReport, readCaFiles, realClock, VERDICT_EXIT_CODES, verdictFlags } from "./kit/verdict.js";
 
@@ -76,7 +76,7 @@ async function targetUrl(ctx: CommandContext<typeof flags>, options: SmokeOption
   // A read-only run against --url needs no configuration.
   if (options.url !== undefined && (!options.write || options.allowProductionWrites)) return options.url;
   const config = await loadEnvironments(ctx, options.config);
-  const url = options.url ?? frontendUrl(ctx, selectEnvironment(config, options.env as string), options.env as string);
+  const url = options.url ?? frontendUrl(ctx, environmentNamed(ctx, config, options.env as string), options.env as string);
   if (options.write && !options.allowProductionWrites) refuseProductionUrl(ctx, config, url);
   return url;
 }

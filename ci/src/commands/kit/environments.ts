@@ -1,7 +1,7 @@
 /** `--env NAME` and `--config FILE`, shared by the commands that read ci/config/environments.yaml. */
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { parseEnvironmentsConfig, selectEnvironment } from "../../core/config/environments.js";
+import { parseEnvironmentsConfig, unknownEnvironment } from "../../core/config/environments.js";
 import type { EnvironmentConfig, EnvironmentsConfig } from "../../schemas/environments.js";
 import type { CommandContext } from "./define.js";
 import { defaultedFlag, flag } from "./flags.js";
@@ -24,7 +24,14 @@ export async function loadEnvironments(ctx: ConfigContext, configPath: string): 
   return parseEnvironmentsConfig(await ctx.readFile("config", configPath), configPath);
 }
 
-/** The environment named by --env, or exit 2 listing the known ones. */
+/** The environment named by --env in `config`, or exit 2 listing the known ones. */
+export function environmentNamed(ctx: ConfigContext, config: EnvironmentsConfig, name: string): EnvironmentConfig {
+  const env = config.environments[name];
+  if (!env) throw ctx.optionError("env", unknownEnvironment(config, name));
+  return env;
+}
+
+/** Read the configuration and pick the environment named by --env. */
 export async function loadEnvironment(ctx: ConfigContext, options: { env: string; config: string }): Promise<EnvironmentConfig> {
-  return selectEnvironment(await loadEnvironments(ctx, options.config), options.env);
+  return environmentNamed(ctx, await loadEnvironments(ctx, options.config), options.env);
 }

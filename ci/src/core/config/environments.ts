@@ -22,13 +22,16 @@ export function parseEnvironmentsConfig(text: string, source: string): Environme
   return parsed.data;
 }
 
+/** What to say about an environment that the configuration does not declare: the known ones. */
+export function unknownEnvironment(config: EnvironmentsConfig, name: string): string {
+  const known = Object.keys(config.environments).sort();
+  return `unknown environment ${JSON.stringify(name)}; known environments: ${known.join(", ")}`;
+}
+
 /** The named environment, or a usage error listing the known ones. */
 export function selectEnvironment(config: EnvironmentsConfig, name: string): EnvironmentConfig {
   const env = config.environments[name];
-  if (!env) {
-    const known = Object.keys(config.environments).sort();
-    throw new UsageError(`unknown environment ${JSON.stringify(name)}; known environments: ${known.join(", ")}`);
-  }
+  if (!env) throw new UsageError(unknownEnvironment(config, name));
   return env;
 }
 
