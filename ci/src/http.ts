@@ -16,6 +16,13 @@ export interface HttpClientOptions {
   /** Bodies above this size are cut (health and smoke bodies are small). */
   maxBodyBytes?: number;
   userAgent?: string;
+  /**
+   * A TLS client identity and its own trust (the API server's service proxy, from the kubeconfig): `ca` replaces the
+   * bundled roots when given.
+   */
+  clientTls?: { ca?: string | Buffer; cert?: string | Buffer; key?: string | Buffer; servername?: string; rejectUnauthorized?: boolean };
+  /** Headers sent with every request (the API server's Authorization); never reported. */
+  headers?: Readonly<Record<string, string>>;
 }
 
 export interface HttpClient extends Probe {
@@ -24,9 +31,14 @@ export interface HttpClient extends Probe {
 
 const DEFAULT_MAX_BODY = 1024 * 1024;
 
+function withoutCa(clientTls: HttpClientOptions["clientTls"]) {
+  return Object.fromEntries(Object.entries(clientTls ?? {}).filter(([k, v]) => k !== "ca" && v !== undefined));
+}
+
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
-  const ca = options.extraCaPem && options.extraCaPem.length > 0 ? [...tls.rootCertificates, ...options.extraCaPem] : undefined;
-  const agent = new Agent({ connect: ca ? { ca } : {}, keepAliveTimeout: 2000 });
+  const ca = options.clientTls?.ca ?? (options.extraCaPem && options.extraCaPem.length > 0 ? [...tls.rootCertificates, ...options.extraCaPem] : undefined);
+  const agent = new Agent({ connect: { ...(ca ? { ca } : {}), ...withoutCa(options.clientTls) }, keepAliveTimeout: 2000 });
+  const fixedHeaders = options.headers ?? {};
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const userAgent = options.userAgent ?? "hello-ci";
 
@@ -40,7 +52,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         const res = await request(url, {
           dispatcher: agent,
           method: req.method,
-          headers: { "user-agent": userAgent, ...req.headers },
+          headers: { "user-agent": userAgent, ...req.headers, ...fixedHeaders },
           ...(req.body !== undefined ? { body: req.body } : {}),
           signal,
           headersTimeout: timeoutMs,
@@ -121,7 +133,7 @@ function firstCode(error: unknown): { code?: string; message: string } {
 }
 
 /** Open a TLS connection (verification recorded, not enforced) and read the server certificate. */
-function inspectCertificate(url: URL, timeoutMs: number, ca: string[] | undefined): Promise<TlsInfo> {
+function inspectCertificate(url: URL, timeoutMs: number, ca: string[] | string | Buffer | undefined): Promise<TlsInfo> {
   const hostname = url.hostname.replace(/^\[|\]$/g, "");
   const port = Number(url.port || 443);
   const isIp = /^[0-9.]+$/.test(hostname) || hostname.includes(":");

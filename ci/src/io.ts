@@ -1,3 +1,4 @@
+import { createInterface } from "node:readline/promises";
 import { maskSecrets } from "./core/redact.js";
 
 /** The process boundary handed to commands, so commands stay testable without spawning a process. */
@@ -10,6 +11,24 @@ export interface Io {
   cwd: string;
   /** Monotonic-ish wall clock, injectable for tests. */
   now(): Date;
+  /**
+   * Ask a person and return what they typed; undefined when no terminal is attached (CI), so a command that needs a
+   * confirmation must then be given --yes.
+   */
+  ask?(question: string): Promise<string>;
+}
+
+/** A question on the terminal (stderr), the answer from stdin; only when both are a terminal. */
+function terminalQuestion(): Io["ask"] {
+  if (!process.stdin.isTTY || !process.stderr.isTTY) return undefined;
+  return async (question) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr });
+    try {
+      return (await rl.question(question)).trim();
+    } finally {
+      rl.close();
+    }
+  };
 }
 
 export function processIo(): Io {
@@ -20,6 +39,7 @@ export function processIo(): Io {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
+    ask: terminalQuestion(),
   };
 }
 
@@ -56,5 +76,6 @@ export function maskedIo(io: Io, secrets: readonly string[]): Io {
     env: io.env,
     cwd: io.cwd,
     now: () => io.now(),
+    ...(io.ask ? { ask: io.ask } : {}),
   };
 }

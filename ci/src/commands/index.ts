@@ -10,6 +10,11 @@ import { releaseSummaryCommand } from "./release-summary.js";
 import { provenanceCommand } from "./provenance.js";
 import { scanGateCommand } from "./scan-gate.js";
 import { sbomCheckCommand } from "./sbom-check.js";
+import { renderCommand } from "./render.js";
+import { deployCommand } from "./deploy.js";
+import { rollbackCommand } from "./rollback.js";
+import { statusCommand } from "./status.js";
+import { scaleDownCommand } from "./scale-down.js";
 
 export type { CommandFactory } from "./kit/define.js";
 
@@ -21,4 +26,9 @@ export const commands: CommandFactory[] = [
   provenanceCommand,
   healthCheckCommand,
   smokeCommand,
+  renderCommand,
+  deployCommand,
+  rollbackCommand,
+  statusCommand,
+  scaleDownCommand,
 ];

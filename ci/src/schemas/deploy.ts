@@ -27,18 +27,20 @@ const quantitySchema = z.union([z.string(), z.number()]).transform((value, ctx) 
 
 const resourceListSchema = z.object({ cpu: quantitySchema.optional(), memory: quantitySchema.optional() }).strict();
 
+const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "a Kubernetes label or annotation key");
+const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "a Kubernetes label value (63 characters of letters, digits, -_.)").max(63);
+
 export const appDeploySchema = z
   .object({
     replicas: z.number().int().min(1).max(100).default(2),
+    /** Added to this app's pod template only, after the environment's podAnnotations. */
+    podAnnotations: z.record(labelKey, z.string()).default({}),
     resources: z
-      .object({ requests: resourceListSchema.default({ cpu: "100m", memory: "128Mi" }), limits: resourceListSchema.default({ memory: "512Mi" }) })
+      .object({ requests: resourceListSchema.prefault({ cpu: "100m", memory: "128Mi" }), limits: resourceListSchema.prefault({ memory: "512Mi" }) })
       .strict()
-      .default({ requests: { cpu: "100m", memory: "128Mi" }, limits: { memory: "512Mi" } }),
+      .prefault({}),
   })
   .strict();
-
-const labelKey = z.string().regex(/^([a-z0-9]([-a-z0-9.]*[a-z0-9])?\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, "a Kubernetes label or annotation key");
-const labelValue = z.string().regex(/^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/, "a Kubernetes label value (63 characters of letters, digits, -_.)").max(63);
 
 /** A workload the backend talks to (PostgreSQL, Redis): in the cluster (pods with these labels) or outside (CIDRs). */
 const dependencySchema = z
@@ -53,17 +55,21 @@ const dependencySchema = z
 export const strategySchema = z
   .object({
     /** How long the idle colour (and the migration Job) may take to become ready; a stuck rollout fails after it. */
-    progressDeadline: positiveDurationSchema.default(300_000),
+    progressDeadline: positiveDurationSchema.prefault("5m"),
     /** How long public health is watched after the switch. */
-    bakeTime: durationSchema.default(120_000),
+    bakeTime: durationSchema.prefault("2m"),
     /** One round of public health checks every interval during the bake. */
-    probeInterval: positiveDurationSchema.default(10_000),
+    probeInterval: positiveDurationSchema.prefault("10s"),
     /** Share of failed bake rounds above which the new colour counts as failing (a high error rate): flip back. */
     maxFailureRatio: z.number().min(0).max(1).default(0.2),
     /** How long the old colour keeps running after a switch, so that a rollback is a selector flip. */
-    scaleDownDelay: durationSchema.default(600_000),
+    scaleDownDelay: durationSchema.prefault("10m"),
     /** Deploy records kept in the namespace (like Helm's --history-max). */
     historyLimit: z.number().int().min(2).max(1000).default(20),
+    /** How long the deploy lock lasts without renewal (a run renews it every third of that): a dead run blocks no longer. */
+    lockDuration: positiveDurationSchema.prefault("60s"),
+    /** How often waits ask the cluster again. */
+    pollInterval: positiveDurationSchema.prefault("1s"),
   })
   .strict()
   .refine((s) => s.bakeTime === 0 || s.probeInterval <= s.bakeTime, { message: "probeInterval must not exceed bakeTime", path: ["probeInterval"] });
@@ -74,7 +80,7 @@ export const kubernetesDeploySchema = z
     namespace: k8sNameSchema,
     /** Image repositories; a deploy pins each to a digest. */
     images: z.object({ backend: imageRepositorySchema, frontend: imageRepositorySchema }).strict(),
-    apps: z.object({ backend: appDeploySchema.default({ replicas: 2 }), frontend: appDeploySchema.default({ replicas: 2 }) }).strict().default({ backend: { replicas: 2 }, frontend: { replicas: 2 } }),
+    apps: z.object({ backend: appDeploySchema.prefault({}), frontend: appDeploySchema.prefault({}) }).strict().prefault({}),
     /** Added to every pod template (e.g. a service mesh or log routing annotation). */
     podAnnotations: z.record(labelKey, z.string()).default({}),
     podLabels: z.record(labelKey, labelValue).default({}),
@@ -83,21 +89,14 @@ export const kubernetesDeploySchema = z
       .object({ name: k8sNameSchema, keys: z.array(z.string().regex(/^[-._a-zA-Z0-9]+$/, "a Secret key")).min(1) })
       .strict(),
     /** Where the backend's dependencies are, for the NetworkPolicies (only the backend may reach them). */
-    dependencies: z.object({ postgres: dependencySchema.optional(), redis: dependencySchema.optional() }).strict().default({}),
+    dependencies: z.object({ postgres: dependencySchema.optional(), redis: dependencySchema.optional() }).strict().prefault({}),
     /** Namespace of the ingress controller allowed to reach the frontend; every namespace when unset. */
     ingressNamespace: k8sNameSchema.optional(),
-    strategy: strategySchema.default({
-      progressDeadline: 300_000,
-      bakeTime: 120_000,
-      probeInterval: 10_000,
-      maxFailureRatio: 0.2,
-      scaleDownDelay: 600_000,
-      historyLimit: 20,
-    }),
+    strategy: strategySchema.prefault({}),
     /** Refuse to deploy or roll back without --yes (or a confirmation on a terminal). */
     requireConfirmation: z.boolean().default(false),
     /** The preview Services, for the pre-switch smoke: a base URL (e.g. a preview ingress), else the API server's service proxy. */
-    preview: z.object({ url: httpUrlSchema.optional() }).strict().default({}),
+    preview: z.object({ url: httpUrlSchema.optional() }).strict().prefault({}),
   })
   .strict();
 

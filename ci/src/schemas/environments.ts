@@ -1,8 +1,9 @@
 /**
  * The environments configuration (ci/config/environments.yaml), version 1. Objects are strict: an unknown key is an
- * error naming the field. The deploy work extends `environmentSchema` (e.g. a `deploy` section) in a later version.
+ * error naming the field. An environment's optional `deploy:` section (schemas/deploy.ts) is what deploys use.
  */
 import { z } from "zod";
+import { deploySchema } from "./deploy.js";
 import { conditionSchema, countSchema, httpUrlSchema, percentileBudgetSchema, positiveDurationSchema, tlsPolicySchema } from "./primitives.js";
 
 export const SUPPORTED_CONFIG_VERSION = 1;
@@ -41,6 +42,8 @@ export const environmentSchema = z
     /** Public base URLs by role: frontend (the console) and backend (the API base, e.g. https://host/api). */
     urls: z.record(z.string().regex(NAME, "use lower-case letters, digits and dashes"), httpUrlSchema),
     health: environmentHealthSchema,
+    /** Where and how `hello-ci deploy|rollback|status` work for this environment (schemas/deploy.ts). */
+    deploy: deploySchema.optional(),
   })
   .strict()
   .superRefine((env, ctx) => {

@@ -6,6 +6,9 @@
 #   cluster.sh env     print `export KUBECONFIG=… K8S_STATE_DIR=…` for eval
 #   cluster.sh status  say whether the cluster is up (exit 0) or not (exit 1)
 #   cluster.sh down    stop every process by PID and remove the state dir
+#   cluster.sh stop-component NAME | start-component NAME
+#                      stop one component by PID (e.g. kube-apiserver, to test a client that loses its cluster) and
+#                      start it again with the same command line
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -169,6 +172,7 @@ EOF
 # ---------------------------------------------------------------------------------------------------------- processes
 start_proc() { # name command...
   local s=$STATE name=$1; shift
+  printf '%s\0' "$@" >"$s/pids/$name.cmd" # for start-component
   nohup "$@" </dev/null >"$s/logs/$name.log" 2>&1 &
   echo $! >"$s/pids/$name.pid"
 }
@@ -345,11 +349,39 @@ cmd_down() {
   log "down: stopped and removed $s"
 }
 
+cmd_stop_component() { # name
+  local name=${1:?component name} pid i
+  STATE="$(state_dir)" || die "no cluster found"
+  [[ -f "$STATE/pids/$name.pid" ]] || die "$name is not running"
+  pid="$(cat "$STATE/pids/$name.pid")"
+  if ours "$pid" "$STATE"; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for ((i = 0; i < 50; i++)); do ours "$pid" "$STATE" || break; sleep 0.2; done
+    if ours "$pid" "$STATE"; then kill -KILL "$pid" 2>/dev/null || true; fi
+  fi
+  rm -f "$STATE/pids/$name.pid"
+  log "stopped $name ($pid)"
+}
+
+cmd_start_component() { # name
+  local name=${1:?component name}
+  STATE="$(state_dir)" || die "no cluster found"
+  [[ -f "$STATE/pids/$name.cmd" ]] || die "no recorded command line for $name"
+  if [[ -f "$STATE/pids/$name.pid" ]] && ours "$(cat "$STATE/pids/$name.pid")" "$STATE"; then log "$name already runs"; return 0; fi
+  local -a argv
+  mapfile -d '' -t argv <"$STATE/pids/$name.cmd"
+  start_proc "$name" "${argv[@]}"
+  if [[ "$name" == kube-apiserver ]]; then wait_for 90 "kube-apiserver /readyz" kc get --raw /readyz; fi
+  log "started $name ($(cat "$STATE/pids/$name.pid"))"
+}
+
 case "${1:-}" in
   build) cmd_build ;;
   up) cmd_up ;;
   env) cmd_env ;;
   status) cmd_status ;;
   down) cmd_down ;;
-  *) echo "usage: $0 build|up|down|env|status" >&2; exit 2 ;;
+  stop-component) cmd_stop_component "${2:-}" ;;
+  start-component) cmd_start_component "${2:-}" ;;
+  *) echo "usage: $0 build|up|down|env|status|stop-component NAME|start-component NAME" >&2; exit 2 ;;
 esac
