@@ -102,12 +102,15 @@ export function classifyKubeError(error: unknown, verb: string, what: string, se
   if (e?.name === "AbortError" || e?.type === "aborted" || e?.name === "TimeoutError") {
     return { transient: true, error: new KubeUnreachable(`the API server ${server} did not answer in time to ${verb} ${what}`) };
   }
-  if (e?.code && (TRANSIENT_CODES.has(e.code) || e.type === "system")) {
-    return { transient: true, error: new KubeUnreachable(`the API server ${server} is unreachable (${e.code}) to ${verb} ${what}`, { suggestion: "check the cluster is up and the kubeconfig's server address" }) };
-  }
+  // node-fetch marks every socket-level failure `type: "system"`, DNS and TLS ones included: those are decided first,
+  // because retrying a name that does not resolve or a certificate that is not trusted cannot help.
   if (e?.code === "ENOTFOUND") return { transient: false, error: new KubeUnreachable(`cannot resolve the API server ${server} (ENOTFOUND)`) };
-  if (/certificate|self[- ]signed|SSL|TLS/i.test(e?.message ?? "")) {
+  const transientCode = e?.code !== undefined && TRANSIENT_CODES.has(e.code);
+  if (!transientCode && (/CERT|SSL|TLS/.test(e?.code ?? "") || /certificate|self[- ]signed|SSL|TLS/i.test(e?.message ?? ""))) {
     return { transient: false, error: new KubeUnreachable(`TLS to the API server ${server} failed: ${e.message?.split("\n")[0]}`, { suggestion: "check the kubeconfig's certificate-authority" }) };
+  }
+  if (e?.code && (transientCode || e.type === "system")) {
+    return { transient: true, error: new KubeUnreachable(`the API server ${server} is unreachable (${e.code}) to ${verb} ${what}`, { suggestion: "check the cluster is up and the kubeconfig's server address" }) };
   }
   return { transient: false, error: error instanceof Error ? error : new Error(String(error)) };
 }

@@ -52,6 +52,7 @@ export function loadKubeconfig(source: KubeconfigSource): KubeConfig {
   } catch (error) {
     fail(file, `cannot read it (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
+  if (text.trim() === "") fail(file, "the file is empty");
   const kc = new KubeConfig();
   try {
     kc.loadFromString(text);
@@ -61,6 +62,8 @@ export function loadKubeconfig(source: KubeconfigSource): KubeConfig {
     const why = error instanceof Error ? error.message.split("\n")[0]!.slice(0, 120) : "unreadable";
     fail(file, `not a valid kubeconfig (${why})`);
   }
+  // YAML that is no kubeconfig at all (a string, a list) loads as an empty one: say that, not "no current-context".
+  if (kc.clusters.length === 0 && kc.contexts.length === 0) fail(file, "not a kubeconfig (no clusters or contexts)");
   const context = kc.getCurrentContext();
   if (!context || !kc.getContextObject(context)) fail(file, "no current-context (set one with kubectl config use-context)");
   const cluster = kc.getCurrentCluster();

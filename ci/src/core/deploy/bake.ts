@@ -21,7 +21,8 @@ export function plannedRounds(bakeMs: number, intervalMs: number): number {
 /** Decide after each round. */
 export function bakeDecision(rounds: readonly BakeRound[], planned: number, maxFailureRatio: number): BakeDecision {
   const failed = rounds.filter((r) => !r.ok);
-  const allowed = Math.floor(planned * maxFailureRatio);
+  // The epsilon keeps a share that floating point lands just under a whole number (0.57 × 100 = 56.99…) at that number.
+  const allowed = Math.floor(planned * maxFailureRatio + 1e-9);
   if (failed.length > allowed) {
     const last = failed.at(-1)!;
     return { state: "failed", detail: `high error rate: ${failed.length} of ${rounds.length} health rounds failed (at most ${allowed} of ${planned} allowed); last: ${last.detail}` };

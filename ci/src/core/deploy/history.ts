@@ -68,7 +68,7 @@ export interface HistoryMetrics {
   rollbackFrequency?: number;
   /** Deploys per day, over the span the history covers. */
   deploymentFrequencyPerDay?: number;
-  /** DORA: of the deploys that reached users, the share that needed a rollback. */
+  /** DORA: of the deploys that reached users, the share that failed there (flipped back, rolled back from, or exit 4). */
   changeFailureRate?: number;
   /** Median time from a bad change reaching users to the good one serving again. */
   medianTimeToRestoreMs?: number;
@@ -92,10 +92,11 @@ export function historyMetrics(records: readonly DeployRecord[]): HistoryMetrics
   const autoRollbacks = deploys.filter((r) => r.result === "rolled-back");
   const manualRollbacks = ordered.filter((r) => r.kind === "rollback" && r.result === "deployed");
   const rollbacks = autoRollbacks.length + manualRollbacks.length;
-  // A deploy reached users when it switched; it failed as a change when it was flipped back or later rolled back from.
+  // A deploy reached users when it switched; it failed as a change when it was flipped back, failed after the switch
+  // with recovery incomplete (exit 4: production was degraded), or was later rolled back from.
   const reachedUsers = deploys.filter((r) => r.switchedAt !== undefined);
   const rolledBackFrom = new Set(manualRollbacks.map((r) => ordered.filter((x) => x.revision < r.revision && x.result === "deployed").at(-1)?.revision));
-  const failedChanges = reachedUsers.filter((r) => r.result === "rolled-back" || rolledBackFrom.has(r.revision)).length;
+  const failedChanges = reachedUsers.filter((r) => r.result === "rolled-back" || r.result === "failed" || rolledBackFrom.has(r.revision)).length;
   const restores = [
     ...autoRollbacks.map((r) => ms(r.restoredAt) - ms(r.switchedAt)),
     ...manualRollbacks.map((r) => {

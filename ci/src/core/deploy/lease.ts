@@ -19,10 +19,10 @@ export type LeaseDecision =
   | { kind: "stale"; holder: string; renewedAt?: string }
   | { kind: "held"; holder: string; since?: string; expiresAt: string };
 
+/** Milliseconds of a Date or RFC 3339 string; undefined when absent or unreadable (never NaN, which toISOString throws on). */
 function time(value: unknown): number | undefined {
-  if (value instanceof Date) return value.getTime();
-  if (typeof value === "string" && value !== "") return Date.parse(value);
-  return undefined;
+  const ms = value instanceof Date ? value.getTime() : typeof value === "string" && value !== "" ? Date.parse(value) : Number.NaN;
+  return Number.isFinite(ms) ? ms : undefined;
 }
 
 /** What a deploy identified as `identity` may do with the current Lease at time `now`. */

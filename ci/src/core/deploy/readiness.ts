@@ -73,7 +73,7 @@ export function jobReadiness(job: V1Job | undefined, pods: readonly V1Pod[]): Re
   const done = conditions.find((c) => (c.type === "Complete" || c.type === "SuccessCriteriaMet") && c.status === "True");
   if (done) return { state: "ready", detail: `${name} completed` };
   const failed = conditions.find((c) => (c.type === "Failed" || c.type === "FailureTarget") && c.status === "True");
-  if (failed) return { state: "failed", detail: `${name} failed: ${failed.reason ?? ""}${failed.message ? ` (${failed.message})` : ""}`.trim() };
+  if (failed) return { state: "failed", detail: `${name} failed${failed.reason ? `: ${failed.reason}` : ""}${failed.message ? ` (${failed.message})` : ""}` };
   const fatal = fatalPodProblem(pods);
   if (fatal) return { state: "failed", detail: `${name}: ${fatal}` };
   return { state: "waiting", detail: `${name}: ${job.status?.active ?? 0} pod(s) running` };
