@@ -39,6 +39,7 @@ const steps = [
   { group: "test", name: "e2e: stack + chromium", cwd: ".", cmd: ["npx", "vitest", "run", "test/e2e", "test/repo", "--outputFile.junit=reports/e2e-junit.xml"], junit: ["reports/e2e-junit.xml"] },
   { group: "test", name: "compose: docker-compose config", cwd: ".", cmd: ["bash", "test/compose/check.sh"] },
   { group: "test", name: "k8s: control plane suite", cwd: ".", cmd: ["bash", "ci/test/k8s/test.sh"], gotest: true },
+  { group: "test", name: "ci: deploy on the k8s control plane", cwd: "ci", cmd: ["npx", "vitest", "run", "--config", "vitest.deploy.config.ts"], junit: ["ci/reports/deploy-junit.xml"] },
 ];
 
 const args = process.argv.slice(2);

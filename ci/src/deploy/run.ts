@@ -292,6 +292,8 @@ export class Run {
     this.switched = true;
     this.changed = true;
     await this.cluster.switchTo(colour);
+    // What a report says was last seen live if the cluster is gone by the end.
+    if (this.live) this.live = { ...this.live, active: colour, services: { backend: colour, frontend: colour }, halfSwitched: false };
     if (this.record) this.record = { ...this.record, switchedAt: this.deps.clock.now().toISOString() };
     return this.verifyRouting(colour, "active");
   }

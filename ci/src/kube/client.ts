@@ -140,13 +140,19 @@ export function createKube(kc: KubeConfig, options: KubeClientOptions = {}): Kub
   });
   const api = new KubernetesObjectApi(configuration);
 
+  // Once the API server failed a call after every retry, the next calls try once until one succeeds: a run that lost
+  // its cluster reports it in seconds instead of spending the whole backoff on every cleanup call.
+  let down = false;
   async function call<T>(verb: string, what: string, fn: () => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await fn();
+        const result = await fn();
+        down = false;
+        return result;
       } catch (error) {
         const { transient, error: typed } = classifyKubeError(error, verb, what, server);
-        if (!transient || attempt >= attempts) throw typed;
+        if (transient && (down || attempt >= attempts)) down = typed instanceof KubeUnreachable;
+        if (!transient || down || attempt >= attempts) throw typed;
         await sleep(backoffMs * 2 ** (attempt - 1));
       }
     }

@@ -6,9 +6,9 @@
 #   cluster.sh env     print `export KUBECONFIG=… K8S_STATE_DIR=…` for eval
 #   cluster.sh status  say whether the cluster is up (exit 0) or not (exit 1)
 #   cluster.sh down    stop every process by PID and remove the state dir
-#   cluster.sh stop-component NAME | start-component NAME
-#                      stop one component by PID (e.g. kube-apiserver, to test a client that loses its cluster) and
-#                      start it again with the same command line
+#   cluster.sh stop-component NAME [--kill] | start-component NAME
+#                      stop one component by PID (e.g. kube-apiserver, to test a client that loses its cluster; --kill:
+#                      at once, like a crash) and start it again with the same command line
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -349,13 +349,14 @@ cmd_down() {
   log "down: stopped and removed $s"
 }
 
-cmd_stop_component() { # name
-  local name=${1:?component name} pid i
+cmd_stop_component() { # name [--kill]
+  local name=${1:?component name} pid i signal=TERM
+  [[ "${2:-}" == --kill ]] && signal=KILL
   STATE="$(state_dir)" || die "no cluster found"
   [[ -f "$STATE/pids/$name.pid" ]] || die "$name is not running"
   pid="$(cat "$STATE/pids/$name.pid")"
   if ours "$pid" "$STATE"; then
-    kill -TERM "$pid" 2>/dev/null || true
+    kill -"$signal" "$pid" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do ours "$pid" "$STATE" || break; sleep 0.2; done
     if ours "$pid" "$STATE"; then kill -KILL "$pid" 2>/dev/null || true; fi
   fi
@@ -371,8 +372,17 @@ cmd_start_component() { # name
   local -a argv
   mapfile -d '' -t argv <"$STATE/pids/$name.cmd"
   start_proc "$name" "${argv[@]}"
-  if [[ "$name" == kube-apiserver ]]; then wait_for 90 "kube-apiserver /readyz" kc get --raw /readyz; fi
   log "started $name ($(cat "$STATE/pids/$name.pid"))"
+  if [[ "$name" == kube-apiserver ]]; then
+    wait_for 90 "kube-apiserver /readyz" kc get --raw /readyz
+    # The clients of a restarted API server get 403s until its RBAC cache is warm, and their informers then back off
+    # for a minute or more: restart them too, as a control plane restart would (fresh informers sync in seconds).
+    local c
+    for c in kube-controller-manager kube-scheduler kwok; do
+      [[ -f "$STATE/pids/$c.pid" ]] && cmd_stop_component "$c"
+      cmd_start_component "$c"
+    done
+  fi
 }
 
 case "${1:-}" in
@@ -381,7 +391,7 @@ case "${1:-}" in
   env) cmd_env ;;
   status) cmd_status ;;
   down) cmd_down ;;
-  stop-component) cmd_stop_component "${2:-}" ;;
+  stop-component) cmd_stop_component "${2:-}" "${3:-}" ;;
   start-component) cmd_start_component "${2:-}" ;;
-  *) echo "usage: $0 build|up|down|env|status|stop-component NAME|start-component NAME" >&2; exit 2 ;;
+  *) echo "usage: $0 build|up|down|env|status|stop-component NAME [--kill]|start-component NAME" >&2; exit 2 ;;
 esac
