@@ -1,5 +1,6 @@
 /**
- * Every container image the module pulls, in one table: the only file allowed to name an image.
+ * Every container image the module pulls, in one table: the only file allowed to name an image (or, for deploys, to
+ * resolve a release image's tag to its digest: `digestOf`).
  *
  * Each pin is `repository:tag@sha256:<index digest>`. The digest is what the engine pulls; the tag is
  * for people. Digests were copied from docker-library/repo-info (the metadata the official-images
@@ -8,7 +9,7 @@
  * from this repository's own machines.
  * Refresh: `dagger call pins` resolves each tag again and prints the refs to paste below.
  */
-import { dag, Container, Platform } from "@dagger.io/dagger"
+import { dag, Container, Platform, Secret } from "@dagger.io/dagger"
 
 /** One pinned image. */
 export interface ImagePin {
@@ -135,4 +136,16 @@ export async function refreshPins(): Promise<string> {
     }),
   )
   return lines.join("\n")
+}
+
+/**
+ * Resolve a release image's tag to its digest on the engine (which pulls the manifest, with the registry credentials):
+ * `repo:tag` → `repo@sha256:…`. Deploys use it so that nothing is ever deployed by tag.
+ */
+export async function digestOf(ref: string, auth: { address: string; username: string; password: Secret } | undefined): Promise<string> {
+  const base = auth ? dag.container().withRegistryAuth(auth.address, auth.username, auth.password) : dag.container()
+  const resolved = await base.from(ref).imageRef()
+  const digest = resolved.slice(resolved.lastIndexOf("@") + 1)
+  if (!/^sha256:[0-9a-f]{64}$/.test(digest)) throw new Error(`deploy: ${ref} did not resolve to a digest (got ${resolved})`)
+  return `${ref.slice(0, ref.lastIndexOf(":"))}@${digest}`
 }

@@ -8,12 +8,14 @@ import { Container, Directory, File, GitRef, Platform, Secret, Service, argument
 
 import { backendTestRun, ruffCheckRun, ruffFormatRun } from "./backend.js"
 import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage, releaseVariants, sourceVariants } from "./build.js"
+import { clusterToolkit, releaseImages, runDeployCommand, type ClusterAccess } from "./deploy.js"
 import { devStack } from "./dev.js"
 import { npmRun } from "./frontend.js"
 import { healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
-import { refreshPins } from "./images.js"
+import { digestOf, refreshPins } from "./images.js"
 import { actionlintRun } from "./lint.js"
 import { FRONTEND_DIR, SOURCE_IGNOREFILE } from "./paths.js"
+import { registryHost } from "./publish.js"
 import { planRelease, provenanceFiles, release, stampOf } from "./release.js"
 import { ReleaseStep } from "./release-request.js"
 import { collectReports } from "./reports.js"
@@ -23,6 +25,7 @@ import { ScanPolicy, Severity, withDefaultIgnorefile } from "./scan-policy.js"
 import { signingFrom } from "./sign.js"
 import { passed, runStages, verdict } from "./stages.js"
 import { toolkit } from "./toolkit.js"
+import { okOrThrow, runToolkit } from "./toolkit-run.js"
 import { App, variantsOf } from "./variants.js"
 
 export { Build } from "./build.js"
@@ -64,6 +67,11 @@ export class Helloagents {
   /** GitHub OIDC request URL and token for keyless signing (`with-keyless-signing`). */
   oidcRequestUrl?: Secret
   oidcRequestToken?: Secret
+  /** Slack-compatible webhook notified of every deploy and rollback (`with-deploy-webhook`). */
+  deployWebhook?: Secret
+  /** Runtime Secret keys and their values a deploy sets first (`with-runtime-secret`), in step. */
+  runtimeSecretKeys: string[]
+  runtimeSecretValues: Secret[]
 
   constructor(
     /**
@@ -99,6 +107,8 @@ export class Helloagents {
     this.source = source
     this.registry = DEFAULT_REGISTRY
     this.scanPolicy = new ScanPolicy()
+    this.runtimeSecretKeys = []
+    this.runtimeSecretValues = []
   }
 
   /** Return a copy of this module with some settings replaced (the `with-*` functions). */
@@ -337,6 +347,95 @@ export class Helloagents {
     const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan))
     await Promise.all([...variants.map((v) => v.container.sync()), provenanceFiles(req, plan)])
     return `release dry run: built ${variants.length} images (${plan.tags.join(", ")}) and their provenance, pushed nothing`
+  }
+
+  /** Post the outcome of every deploy and rollback to a Slack-compatible webhook, e.g. --url env://SLACK_WEBHOOK_URL. */
+  @func()
+  withDeployWebhook(
+    /** The webhook URL (a secret: it carries its token). */
+    url: Secret,
+  ): Helloagents {
+    return this.copy({ deployWebhook: url })
+  }
+
+  /** Set one key of the environment's runtime Secret when deploying (the value only ever as a secret). */
+  @func()
+  withRuntimeSecret(
+    /** The key the backend reads, e.g. OPENAI_API_KEY. */
+    key: string,
+    /** Its value, e.g. env://OPENAI_API_KEY. */
+    value: Secret,
+  ): Helloagents {
+    return this.copy({ runtimeSecretKeys: [...this.runtimeSecretKeys, key], runtimeSecretValues: [...this.runtimeSecretValues, value] })
+  }
+
+  /** How the toolkit reaches the cluster: the kubeconfig, an optional tunnel, the webhook and runtime Secret values. */
+  private clusterAccess(kubeconfig: Secret, apiServer: Service | undefined): ClusterAccess {
+    const runtimeSecrets = this.runtimeSecretKeys.map((key, i) => ({ key, value: this.runtimeSecretValues[i]! }))
+    return { kubeconfig, runtimeSecrets, ...(apiServer ? { apiServer } : {}), ...(this.deployWebhook ? { webhook: this.deployWebhook } : {}) }
+  }
+
+  /** Deploy a release to an environment: blue/green on Kubernetes, flipped back on failure; returns the report directory. */
+  @func({ cache: "never" })
+  async deploy(
+    /** Environment to deploy to, a name from ci/config/environments.yaml, e.g. staging. */
+    env: string,
+    /** Release to deploy, e.g. v1.2.3; its tags are resolved to digests before anything is applied. */
+    version: string,
+    /** Kubeconfig with embedded credentials, e.g. file://$HOME/.kube/config (kubectl config view --raw --minify --flatten). */
+    kubeconfig: Secret,
+    /** Confirm environments that require it (production). */
+    yes = false,
+    /** Tunnel to an API server on this machine's loopback (kind, k3d, minikube), e.g. tcp://localhost:6443. */
+    apiServer?: Service,
+    /** Who deploys, recorded in the history, e.g. the GitHub actor. */
+    actor?: string,
+  ): Promise<Directory> {
+    const kit = toolkit(this.source)
+    const tags = await releaseImages(kit, env, version)
+    const auth = this.registryUsername && this.registryPassword ? { username: this.registryUsername, password: this.registryPassword } : undefined
+    const [backend, frontend] = await Promise.all(
+      [tags.backend, tags.frontend].map((ref) => digestOf(ref, auth ? { address: registryHost(ref), ...auth } : undefined)),
+    )
+    const { ctr, args } = await clusterToolkit(kit, this.clusterAccess(kubeconfig, apiServer))
+    const flags = ["--env", env, "--version", version, "--backend-image", backend!, "--frontend-image", frontend!, ...args, ...(yes ? ["--yes"] : []), ...(actor ? ["--actor", actor] : [])]
+    return runDeployCommand(ctr, ["deploy", ...flags], cacheBuster())
+  }
+
+  /** Roll an environment back to the previous revision (or one chosen): a flip while the old colour runs, else a redeploy. */
+  @func({ cache: "never" })
+  async rollback(
+    /** Environment to roll back, e.g. production. */
+    env: string,
+    /** Kubeconfig with embedded credentials, e.g. file://$HOME/.kube/config. */
+    kubeconfig: Secret,
+    /** Revision to go back to (see status); 0 means the previous one. */
+    toRevision = 0,
+    /** Confirm environments that require it (production). */
+    yes = false,
+    /** Tunnel to an API server on this machine's loopback (kind, k3d, minikube), e.g. tcp://localhost:6443. */
+    apiServer?: Service,
+    /** Who rolls back, recorded in the history. */
+    actor?: string,
+  ): Promise<Directory> {
+    const { ctr, args } = await clusterToolkit(toolkit(this.source), this.clusterAccess(kubeconfig, apiServer))
+    const flags = ["--env", env, ...args, ...(toRevision > 0 ? ["--to-revision", String(toRevision)] : []), ...(yes ? ["--yes"] : []), ...(actor ? ["--actor", actor] : [])]
+    return runDeployCommand(ctr, ["rollback", ...flags], cacheBuster())
+  }
+
+  /** Show what is live in an environment, its history, success rate, rollback frequency and time to restore. */
+  @func({ cache: "never" })
+  async status(
+    /** Environment to describe, e.g. production. */
+    env: string,
+    /** Kubeconfig with embedded credentials, e.g. file://$HOME/.kube/config. */
+    kubeconfig: Secret,
+    /** Tunnel to an API server on this machine's loopback (kind, k3d, minikube), e.g. tcp://localhost:6443. */
+    apiServer?: Service,
+  ): Promise<string> {
+    const { ctr, args } = await clusterToolkit(toolkit(this.source), { kubeconfig, runtimeSecrets: [], ...(apiServer ? { apiServer } : {}) })
+    const run = await okOrThrow(await runToolkit(ctr, ["status", "--env", env, ...args], { fresh: cacheBuster() }), { refusal: "status failed" })
+    return run.stdout()
   }
 
   /** Check an environment's health endpoints, or ad-hoc URLs; fail on a failed check, with the report. */

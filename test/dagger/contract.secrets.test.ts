@@ -11,6 +11,7 @@ import { DATABASE_URL, THROWAWAY_DB_PASSWORD } from "../../dagger/src/services.t
 import { call } from "./support/call.ts"
 import { canaryLeaks, secretForms } from "./support/chains.ts"
 import { useFakeEngine } from "./support/module.ts"
+import { installDeployFakes } from "./support/deploy-fakes.ts"
 import { gitRefArg, installReleaseFakes } from "./support/release-fakes.ts"
 import { secretArg } from "./support/session.ts"
 import { loadSurface } from "./support/surface.mjs"
@@ -48,6 +49,24 @@ const scenarios: Scenario[] = [
     covers: ["withRegistryAuth.password"],
     run: (m, s) => release(m.withRegistryAuth(USER, s("password")), true),
   },
+  {
+    name: "deploy with a kubeconfig, a webhook, runtime Secret values and registry auth",
+    covers: ["deploy.kubeconfig", "withDeployWebhook.url", "withRuntimeSecret.value", "withRegistryAuth.password"],
+    run: (m, s) =>
+      call<Directory>(m.withRegistryAuth(USER, s("password")).withDeployWebhook(s("webhook")).withRuntimeSecret("OPENAI_API_KEY", s("openai")), "deploy", {
+        env: "staging", version: "v1.2.3", kubeconfig: s("kubeconfig"),
+      }).then((d) => d.id()),
+  },
+  {
+    name: "rollback with a kubeconfig and a webhook",
+    covers: ["rollback.kubeconfig", "withDeployWebhook.url"],
+    run: (m, s) => call<Directory>(m.withDeployWebhook(s("webhook")), "rollback", { env: "production", kubeconfig: s("kubeconfig"), yes: true }).then((d) => d.id()),
+  },
+  {
+    name: "status with a kubeconfig",
+    covers: ["status.kubeconfig"],
+    run: (m, s) => call<string>(m, "status", { env: "production", kubeconfig: s("kubeconfig") }),
+  },
 ]
 
 let secretArgs: string[] = []
@@ -64,6 +83,7 @@ describe("secrets (tier 3, canary values)", () => {
 
   it.each(scenarios.map((s) => [s.name, s] as const))("%s leaks no canary anywhere", async (_name, scenario) => {
     installReleaseFakes(h.engine)
+    installDeployFakes(h.engine)
     const values: string[] = []
     const returned = await h.run((m) =>
       scenario.run(m, (name) => {

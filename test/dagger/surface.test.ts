@@ -54,6 +54,11 @@ describe("module surface (tier 2, SDK scan())", () => {
       "with-keyless-signing",
       "release",
       "release-dry-run",
+      "with-deploy-webhook",
+      "with-runtime-secret",
+      "deploy",
+      "rollback",
+      "status",
       "health-check",
       "smoke",
       "smoke-images",
@@ -84,9 +89,9 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("backendTest").cache).toBe("session")
     expect(fn("dev").cache).toBe("session")
     expect(fn("pins").cache).toBe("never")
-    for (const sideEffect of ["release", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
+    for (const sideEffect of ["release", "deploy", "rollback", "status", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
     for (const fresh of ["scan", "scanSource", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
-    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning"]
+    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning", "withDeployWebhook", "withRuntimeSecret"]
     for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun", ...builders]) {
       expect(fn(pure).cache, pure).toBeUndefined()
     }
@@ -132,9 +137,21 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(flags("withScanPolicy")).toEqual(["--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
     for (const f of main().functions.filter((x) => x.name.startsWith("with"))) expect(f.returns, f.name).toBe("Helloagents")
     // every credential is a Secret, never a string
-    const credentials = main().functions.flatMap((f) => f.args).filter((a) => /password|key$|token|requestUrl$/i.test(a.name))
-    expect(credentials.length).toBeGreaterThanOrEqual(5)
-    for (const a of credentials) expect(a.type, a.name).toBe("Secret")
+    const secretArgs = main().functions.flatMap((f) => f.args.map((a) => ({ ...a, where: `${f.name}.${a.name}` })))
+      .filter((a) => /password|token|requestUrl$|kubeconfig/i.test(a.name) || ["withCosignKey.key", "withDeployWebhook.url", "withRuntimeSecret.value"].includes(a.where))
+    expect(secretArgs.length).toBeGreaterThanOrEqual(10)
+    for (const a of secretArgs) expect(a.type, a.where).toBe("Secret")
+  })
+
+  it("has the documented deploy, rollback and status flags: the environment by name, the kubeconfig as a Secret", () => {
+    const flags = (name: string) => fn(name).args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}${a.default !== undefined ? `=${JSON.stringify(a.default)}` : ""}`)
+    expect(flags("deploy")).toEqual(["--env:String", "--version:String", "--kubeconfig:Secret", "--yes:Boolean?=false", "--api-server:Service?", "--actor:String?"])
+    expect(flags("rollback")).toEqual(["--env:String", "--kubeconfig:Secret", "--to-revision:Int?=0", "--yes:Boolean?=false", "--api-server:Service?", "--actor:String?"])
+    expect(flags("status")).toEqual(["--env:String", "--kubeconfig:Secret", "--api-server:Service?"])
+    expect(flags("withDeployWebhook")).toEqual(["--url:Secret"])
+    expect(flags("withRuntimeSecret")).toEqual(["--key:String", "--value:Secret"])
+    for (const f of ["deploy", "rollback"]) expect(fn(f).returns, f).toBe("Directory")
+    expect(fn("status").returns).toBe("String")
   })
 
   it("takes at most six arguments in any function", () => {

@@ -15,6 +15,7 @@ import { deployCommand } from "./deploy.js";
 import { rollbackCommand } from "./rollback.js";
 import { statusCommand } from "./status.js";
 import { scaleDownCommand } from "./scale-down.js";
+import { deployImagesCommand } from "./deploy-images.js";
 
 export type { CommandFactory } from "./kit/define.js";
 
@@ -31,4 +32,5 @@ export const commands: CommandFactory[] = [
   rollbackCommand,
   statusCommand,
   scaleDownCommand,
+  deployImagesCommand,
 ];

@@ -62,6 +62,23 @@ export type HelloagentsReleaseDryRunOpts = {
   head?: GitRef
 }
 
+export type HelloagentsDeployOpts = {
+  yes?: boolean
+  apiServer?: Service
+  actor?: string
+}
+
+export type HelloagentsRollbackOpts = {
+  toRevision?: number
+  yes?: boolean
+  apiServer?: Service
+  actor?: string
+}
+
+export type HelloagentsStatusOpts = {
+  apiServer?: Service
+}
+
 export type HelloagentsHealthCheckOpts = {
   url?: string[]
   env?: string
@@ -99,6 +116,11 @@ export declare class Helloagents {
   withKeylessSigning(oidcRequestUrl: Secret, oidcRequestToken: Secret): Helloagents
   release(version: string, opts?: HelloagentsReleaseOpts): Directory
   releaseDryRun(opts?: HelloagentsReleaseDryRunOpts): Promise<string>
+  withDeployWebhook(url: Secret): Helloagents
+  withRuntimeSecret(key: string, value: Secret): Helloagents
+  deploy(env: string, version: string, kubeconfig: Secret, opts?: HelloagentsDeployOpts): Directory
+  rollback(env: string, kubeconfig: Secret, opts?: HelloagentsRollbackOpts): Directory
+  status(env: string, kubeconfig: Secret, opts?: HelloagentsStatusOpts): Promise<string>
   healthCheck(opts?: HelloagentsHealthCheckOpts): Promise<string>
   smoke(url: string, opts?: HelloagentsSmokeOpts): Promise<string>
   smokeImages(opts?: HelloagentsSmokeImagesOpts): Promise<string>

@@ -1,5 +1,5 @@
 // Run module code against a FakeEngine through the SDK's real connection path.
-import { connection, Context, Directory, Secret } from "@dagger.io/dagger"
+import { connection, Context, Directory, Secret, Service } from "@dagger.io/dagger"
 
 import type { FakeEngine } from "./fake-engine.ts"
 
@@ -32,4 +32,9 @@ export function directoryArg(id: string): Directory {
 /** Build a Secret argument the way the module runtime does (`node(id:)` on a Secret). */
 export function secretArg(id: string): Secret {
   return new Secret(new Context().selectNode(id, "Secret"))
+}
+
+/** Build a Service argument the way the module runtime does (`--api-server tcp://localhost:6443` arrives as an id). */
+export function serviceArg(id: string): Service {
+  return new Service(new Context().selectNode(id, "Service"))
 }

@@ -1,0 +1,41 @@
+/**
+ * hello-ci deploy-images: the image references of a release for an environment (its repositories, the version's tag),
+ * as JSON. `dagger call deploy` resolves these tags to digests on the engine (with the registry credentials), then
+ * runs `hello-ci deploy` with the digests: a deploy never uses a tag.
+ */
+import { z } from "zod";
+import { tagReference } from "../core/deploy/manifests.js";
+import { parseReleaseVersion } from "../core/release/version.js";
+import { defineCommand } from "./kit/define.js";
+import { environmentFlags } from "./kit/environments.js";
+import { kubernetesEnvironment } from "./kit/cluster.js";
+import { flag, flagsObject } from "./kit/flags.js";
+
+const flags = {
+  ...environmentFlags("the environment whose image repositories to use"),
+  version: flag("<version>", "the release, e.g. v1.2.3", z.string().min(1).optional()),
+};
+
+export const deployImagesOptionsSchema = flagsObject(flags);
+
+export const deployImagesCommand = defineCommand({
+  name: "deploy-images",
+  description: "print the tag references of a release's images for an environment, as JSON (for digest resolution)",
+  flags,
+  schema: deployImagesOptionsSchema,
+  exitCodes: "0 printed, 2 invalid input",
+  async run(ctx, options) {
+    const version = parseReleaseVersion(options.version);
+    if (!version.ok) throw ctx.optionError("version", version.reason);
+    const target = await kubernetesEnvironment(ctx, options);
+    const out = {
+      schema: "helloagents/deploy-images@1",
+      env: target.name,
+      version: options.version,
+      backend: tagReference(target.deploy, "backend", options.version!),
+      frontend: tagReference(target.deploy, "frontend", options.version!),
+      requireConfirmation: target.deploy.requireConfirmation,
+    };
+    ctx.io.out(JSON.stringify(out, null, 2));
+  },
+});

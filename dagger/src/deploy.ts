@@ -1,0 +1,73 @@
+/**
+ * Deploy, rollback and status: the toolkit's `hello-ci deploy|rollback|status` run in the toolkit container with the
+ * kubeconfig mounted as a secret file, the webhook URL and runtime Secret values as secret variables, and (for a
+ * cluster whose API server is on the host's loopback: kind, k3d, minikube) a tunnel to it. The release's images are
+ * resolved to digests on the engine first: a deploy never uses a tag.
+ */
+import { Container, Directory, Secret, Service } from "@dagger.io/dagger"
+
+import { OUT_DIR } from "./paths.js"
+import { okOrThrow, runToolkit, toolkitMessage } from "./toolkit-run.js"
+
+/** Where the kubeconfig is mounted (a secret file: never a layer, never argv or env). */
+export const KUBECONFIG_PATH = "/run/secrets/kubeconfig"
+/** The alias the API server tunnel is bound at. */
+export const API_SERVER_ALIAS = "kube-api"
+/** The environment variable the toolkit reads the webhook URL from (never a flag). */
+export const WEBHOOK_ENV = "HELLO_CI_WEBHOOK_URL"
+
+/** One key of the environment's runtime Secret, and its value (a secret). */
+export interface RuntimeSecretValue {
+  readonly key: string
+  readonly value: Secret
+}
+
+/** How to reach the cluster and what to hand the toolkit. */
+export interface ClusterAccess {
+  readonly kubeconfig: Secret
+  /** A tunnel to an API server on the host's loopback (`--api-server tcp://localhost:6443`). */
+  readonly apiServer?: Service
+  readonly webhook?: Secret
+  readonly runtimeSecrets: readonly RuntimeSecretValue[]
+}
+
+/** The toolkit with the cluster's credentials mounted, and the flags that point hello-ci at them. */
+export async function clusterToolkit(toolkit: Container, access: ClusterAccess): Promise<{ ctr: Container; args: string[] }> {
+  let ctr = toolkit.withMountedSecret(KUBECONFIG_PATH, access.kubeconfig).withEnvVariable("KUBECONFIG", KUBECONFIG_PATH)
+  const args = ["--kubeconfig", KUBECONFIG_PATH]
+  if (access.apiServer) {
+    const port = new URL(`tcp://${await access.apiServer.endpoint()}`).port
+    ctr = ctr.withServiceBinding(API_SERVER_ALIAS, access.apiServer)
+    args.push("--server", `https://${API_SERVER_ALIAS}:${port}`)
+  }
+  if (access.webhook) ctr = ctr.withSecretVariable(WEBHOOK_ENV, access.webhook)
+  access.runtimeSecrets.forEach((s, i) => {
+    ctr = ctr.withSecretVariable(`HELLO_CI_RUNTIME_${i}`, s.value)
+    args.push("--secret-from-env", `${s.key}=HELLO_CI_RUNTIME_${i}`)
+  })
+  return { ctr, args }
+}
+
+/** The release's tag references for the environment (`hello-ci deploy-images`). */
+export async function releaseImages(toolkit: Container, env: string, version: string): Promise<{ backend: string; frontend: string }> {
+  const run = await okOrThrow(await runToolkit(toolkit, ["deploy-images", "--env", env, "--version", version]), { refusal: "deploy refused the input" })
+  const parsed = JSON.parse(await run.stdout()) as { backend?: unknown; frontend?: unknown }
+  if (typeof parsed.backend !== "string" || typeof parsed.frontend !== "string") throw new Error("deploy-images: unexpected JSON (expected backend and frontend references)")
+  return { backend: parsed.backend, frontend: parsed.frontend }
+}
+
+/**
+ * Run `hello-ci deploy|rollback …` with --json, the Markdown report and the backup; return the report directory when
+ * it exited 0, otherwise throw with its one-line result and the report.
+ */
+export async function runDeployCommand(ctr: Container, args: readonly string[], fresh: string): Promise<Directory> {
+  const command = args[0] ?? "deploy"
+  const files = ["--json", "--report", `${OUT_DIR}/report.md`, "--backup", `${OUT_DIR}/backup.json`]
+  const run = await runToolkit(ctr, [...args, ...files], { fresh, redirectStdout: `${OUT_DIR}/report.json` })
+  if (run.exitCode === 0) return run.container.directory(OUT_DIR)
+  // 1 and 4 (and 3 once running) come with a report; 2, or 3 before anything, is the toolkit's one line.
+  const stderr = await run.stderr()
+  const line = toolkitMessage(stderr)
+  const report = await run.container.file(`${OUT_DIR}/report.md`).contents().catch(() => "")
+  throw new Error(`${command} failed (exit ${run.exitCode}): ${line}${report ? `\n\n${report.trim()}` : ""}`)
+}
