@@ -174,4 +174,35 @@ describe(".github/workflows", () => {
     expect(job!.steps.some((s) => s.run?.includes('cat release/summary.md >> "$GITHUB_STEP_SUMMARY"'))).toBe(true)
     expect(job!.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@"))).toBe(true)
   })
+
+  it("deploys staging after a successful release and production on manual dispatch behind its environment, one dagger step each", () => {
+    type Step = { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }
+    type Job = { if: string; environment: string; concurrency: { group: string; "cancel-in-progress": boolean }; "timeout-minutes": number; steps: Step[] }
+    const wf = parse(readFileSync(join(WORKFLOWS, "deploy.yml"), "utf8")) as {
+      on: { workflow_run: { workflows: string[]; types: string[] }; workflow_dispatch: { inputs: Record<string, { required: boolean; options?: string[] }> } }
+      permissions: Record<string, string>
+      jobs: Record<string, Job>
+    }
+    expect(wf.on.workflow_run).toEqual({ workflows: ["release"], types: ["completed"] })
+    expect(wf.on.workflow_dispatch.inputs.environment?.options).toEqual(["staging", "production"])
+    expect(wf.on.workflow_dispatch.inputs.version?.required).toBe(true)
+    expect(wf.permissions).toEqual({ contents: "read", packages: "read" })
+    expect(Object.keys(wf.jobs)).toEqual(["staging", "production"])
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      expect(job.environment, name).toBe(name)
+      expect(job.concurrency, name).toEqual({ group: `deploy-${name}`, "cancel-in-progress": false })
+      expect(job["timeout-minutes"], name).toBeGreaterThan(0)
+      const dagger = job.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"))
+      expect(dagger, name).toHaveLength(1)
+      const call = dagger[0]!.with!.call!
+      expect(segments(call, booleanFlags(surface)).find((c) => c.fn === "deploy")?.flags).toMatchObject({ "--env": name, "--version": "$DEPLOY_VERSION", "--kubeconfig": "env://KUBECONFIG_DATA" })
+      expect(call).not.toMatch(/\$\{\{/)
+      expect(dagger[0]!.env?.KUBECONFIG_DATA).toBe("${{ secrets.KUBECONFIG }}") // a Secret, never a flag value
+      expect(job.steps.some((s) => s.run?.includes('cat deploy/report.md >> "$GITHUB_STEP_SUMMARY"')), name).toBe(true)
+    }
+    expect(wf.jobs.staging!.if).toContain("github.event.workflow_run.conclusion == 'success'")
+    expect(wf.jobs.production!.if).toBe("github.event_name == 'workflow_dispatch' && inputs.environment == 'production'")
+    expect(segments(wf.jobs.production!.steps.find((s) => s.with?.call)!.with!.call!, booleanFlags(surface)).find((c) => c.fn === "deploy")?.flags["--yes"]).toBe(true)
+    expect(segments(wf.jobs.staging!.steps.find((s) => s.with?.call)!.with!.call!, booleanFlags(surface)).find((c) => c.fn === "deploy")?.flags["--yes"]).toBeUndefined()
+  })
 })
