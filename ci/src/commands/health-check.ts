@@ -1,21 +1,33 @@
 /**
  * hello-ci health-check: run the checks of an environment (ci/config/environments.yaml) or of ad-hoc URLs and
  * print a verdict. Exit 0 pass or warn (the JSON says which), 1 fail, 2 invalid input, 3 nothing answered.
+ * For an environment with a Kubernetes `deploy:` section, the live workloads (ready replicas, waiting reasons,
+ * restarts of the active colour's pods) are checks of the same verdict when a kubeconfig is there; otherwise the
+ * report says in one line why they were not checked.
  */
 import { z } from "zod";
 import { compileHealthChecks } from "../core/config/environments.js";
 import { adHocCheck, type CheckSpec } from "../core/checks/model.js";
 import { defaultRunOptions, runChecks } from "../core/checks/run.js";
+import { aggregateVerdict } from "../core/checks/verdict.js";
+import { redactUrl } from "../core/redact.js";
+import { EnvironmentCluster } from "../deploy/cluster.js";
+import { chooseKubeconfig, readWorkloads } from "../deploy/workloads.js";
 import { createHttpClient } from "../http.js";
+import { createKube } from "../kube/client.js";
+import type { EnvironmentConfig } from "../schemas/environments.js";
+import type { WorkloadsSummary } from "../schemas/health.js";
 import { conditionSchema, daysSchema, httpUrlSchema, percentileBudgetSchema, positiveDurationSchema, wholeNumberSchema } from "../schemas/primitives.js";
+import { clusterFlags } from "./kit/cluster.js";
 import { defineCommand, type CommandContext } from "./kit/define.js";
-import { environmentFlags, loadEnvironment } from "./kit/environments.js";
+import { loadEnvironment } from "./kit/environments.js";
 import { defaultedFlag, flag, flagsObject } from "./kit/flags.js";
 import { emitReport, readCaFiles, realClock, VERDICT_EXIT_CODES, verdictFlags } from "./kit/verdict.js";
 
 const flags = {
   url: flag("<url...>", "ad-hoc check of these URLs (status 200 within --budget)", z.array(httpUrlSchema).min(1).optional()),
-  ...environmentFlags("run the checks declared for this environment"),
+  // --env, --config, and --kubeconfig/--server for the workloads of an environment with a deploy: section.
+  ...clusterFlags("run the checks declared for this environment (and check its workloads when it has a deploy: section)"),
   ...verdictFlags("30s"),
   samples: flag("<n>", "requests per check (percentiles are computed over them)", wholeNumberSchema(1, 1000).optional()),
   timeout: flag("<duration>", "per request (default: 5s, or the environment's health.timeout)", positiveDurationSchema.optional()),
@@ -45,6 +57,7 @@ export const healthCheckCommand = defineCommand({
       with: "env",
       reason: "an environment's checks take their budgets, assertions, status codes and TLS policy from the configuration",
     },
+    { flags: ["kubeconfig", "server"], with: "url", reason: "workloads are read for an environment's deploy: section: give --env NAME" },
   ],
   exitCodes: VERDICT_EXIT_CODES,
   run: runHealthCheck,
@@ -52,29 +65,71 @@ export const healthCheckCommand = defineCommand({
 
 async function runHealthCheck(ctx: CommandContext<typeof flags>, options: HealthCheckOptions): Promise<void> {
   const { io } = ctx;
-  const { checks, timeoutMs } = await planChecks(ctx, options);
+  const { checks, timeoutMs, env } = await planChecks(ctx, options);
+  const workloads = env ? planWorkloads(ctx, options, env, timeoutMs) : undefined;
   const client = createHttpClient({ extraCaPem: await readCaFiles(ctx, options.ca) });
+  const clock = realClock(io);
   try {
-    const report = await runChecks(checks, client, realClock(io), {
-      ...defaultRunOptions,
-      concurrency: options.concurrency,
-      timeoutMs,
-      deadlineMs: options.deadline,
-      retries: options.retries,
-      // Progress on stderr while a run waits out its backoff; stdout stays the verdict (text or JSON).
-      onRetry: (e) => io.err(`health-check: ${e.url}: attempt ${e.attempt} of ${e.of} failed (${e.reason}); retrying in ${e.delayMs} ms`),
+    const [report, workloadChecks] = await Promise.all([
+      runChecks(checks, client, clock, {
+        ...defaultRunOptions,
+        concurrency: options.concurrency,
+        timeoutMs,
+        deadlineMs: options.deadline,
+        retries: options.retries,
+        // Progress on stderr while a run waits out its backoff; stdout stays the verdict (text or JSON).
+        onRetry: (e) => io.err(`health-check: ${e.url}: attempt ${e.attempt} of ${e.of} failed (${e.reason}); retrying in ${e.delayMs} ms`),
+      }),
+      workloads?.cluster ? readWorkloads(workloads.cluster, () => clock.monotonicMs()) : Promise.resolve([]),
+    ]);
+    const all = [...report.checks, ...workloadChecks];
+    await emitReport(ctx, { ...report, checks: all, verdict: aggregateVerdict(all.map((c) => c.verdict)) }, {
+      json: options.json,
+      report: options.report,
+      title: options.env ? `Health report: ${options.env}` : "Health report",
+      ...(workloads ? { extra: { workloads: workloads.summary }, notes: workloads.note ? [workloads.note] : [] } : {}),
     });
-    await emitReport(ctx, report, { json: options.json, report: options.report, title: options.env ? `Health report: ${options.env}` : "Health report" });
   } finally {
     await client.close();
   }
 }
 
-async function planChecks(ctx: CommandContext<typeof flags>, options: HealthCheckOptions): Promise<{ checks: CheckSpec[]; timeoutMs: number }> {
+interface WorkloadsPlan {
+  /** Where to read the workloads; absent when there is no kubeconfig to use. */
+  cluster?: EnvironmentCluster;
+  /** The JSON's `workloads` field. */
+  summary: WorkloadsSummary;
+  /** The one line the text and Markdown say when the workloads were not checked. */
+  note?: string;
+}
+
+/** Workloads are checked for an environment with a deploy: section, with a kubeconfig that is there. */
+function planWorkloads(ctx: CommandContext<typeof flags>, options: HealthCheckOptions, env: { name: string; config: EnvironmentConfig }, timeoutMs: number): WorkloadsPlan | undefined {
+  const deploy = env.config.deploy;
+  if (!deploy) {
+    for (const key of ["kubeconfig", "server"] as const) {
+      if (options[key] !== undefined) throw ctx.optionError(key, `environment ${JSON.stringify(env.name)} has no deploy: section: there are no workloads to check`);
+    }
+    return undefined;
+  }
+  const choice = chooseKubeconfig({ file: options.kubeconfig, server: options.server, env: ctx.io.env });
+  if (!choice.kc) {
+    const reason = choice.reason ?? "no kubeconfig";
+    return { summary: { checked: false, reason }, note: `workloads not checked: ${reason}` };
+  }
+  // The same patience as the HTTP checks: their timeout per request, their retries.
+  const kube = createKube(choice.kc, { timeoutMs, attempts: options.retries + 1 });
+  return { cluster: new EnvironmentCluster(kube, deploy), summary: { checked: true, namespace: deploy.namespace, server: redactUrl(kube.server) } };
+}
+
+async function planChecks(
+  ctx: CommandContext<typeof flags>,
+  options: HealthCheckOptions,
+): Promise<{ checks: CheckSpec[]; timeoutMs: number; env?: { name: string; config: EnvironmentConfig } }> {
   if (options.env !== undefined) {
     const env = await loadEnvironment(ctx, { env: options.env, config: options.config });
     const checks = compileHealthChecks(env, options.samples !== undefined ? { samples: options.samples } : {});
-    return { checks, timeoutMs: options.timeout ?? env.health.timeout ?? defaultRunOptions.timeoutMs };
+    return { checks, timeoutMs: options.timeout ?? env.health.timeout ?? defaultRunOptions.timeoutMs, env: { name: options.env, config: env } };
   }
   const checks = (options.url ?? []).map((url) =>
     adHocCheck(url, {

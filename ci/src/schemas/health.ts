@@ -38,12 +38,19 @@ export const checkResultSchema = z
   })
   .strict();
 
+/** `health-check --env` on an environment with a deploy: section: where its workloads were read, or why they were not. */
+export const workloadsSummarySchema = z.discriminatedUnion("checked", [
+  z.object({ checked: z.literal(true), namespace: z.string(), server: z.string() }).strict(),
+  z.object({ checked: z.literal(false), reason: z.string() }).strict(),
+]);
+
 export const healthReportSchema = z
   .object({
     verdict: verdictSchema,
     checks: z.array(checkResultSchema),
     startedAt: z.iso.datetime(),
     durationMs: z.number().nonnegative(),
+    workloads: workloadsSummarySchema.optional(),
   })
   .strict();
 
@@ -52,3 +59,4 @@ export type Verdict = z.infer<typeof verdictSchema>;
 export type AssertionResult = z.infer<typeof assertionResultSchema>;
 export type CheckResult = z.infer<typeof checkResultSchema>;
 export type HealthReport = z.infer<typeof healthReportSchema>;
+export type WorkloadsSummary = z.infer<typeof workloadsSummarySchema>;

@@ -13,6 +13,7 @@ import { activeService, deployment } from "../../src/core/deploy/manifests.js";
 import { APPS, type App, type Colour } from "../../src/core/deploy/names.js";
 import type { KubeObject } from "../../src/kube/client.js";
 import { loadKubeconfig } from "../../src/kube/kubeconfig.js";
+import { healthReportSchema } from "../../src/schemas/health.js";
 import { startSlowServer, type TestServer } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
 import { cli, digestRef, kube, kubeconfigPath, newNamespace, stateDir, writeConfig } from "./harness.js";
@@ -83,11 +84,15 @@ const podsRunning = (d: V1Deployment | undefined, pods: V1Pod[]) => d !== undefi
 
 async function healthCheck(config: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; verdict: Verdict; stderr: string }> {
   const run = await cli(["health-check", "--env", "test", "--config", config, "--json", "--retries", "0", ...extra], env);
+  let parsed: unknown;
   try {
-    return { code: run.code, verdict: JSON.parse(run.stdout) as Verdict, stderr: run.stderr };
+    parsed = JSON.parse(run.stdout);
   } catch {
     throw new Error(`health-check printed no JSON (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
   }
+  // The published verdict schema (strict) must accept what was printed, workloads included.
+  healthReportSchema.parse(parsed);
+  return { code: run.code, verdict: parsed as Verdict, stderr: run.stderr };
 }
 
 const check = (v: Verdict, name: string): Check => {

@@ -69,14 +69,17 @@ export interface EmitOptions {
   title: string;
   /** Extra top-level fields for the JSON (smoke adds the agent it created). */
   extra?: Record<string, unknown>;
+  /** One-line notes for people, after the verdict in the text and the Markdown (health-check: workloads not checked). */
+  notes?: readonly string[];
 }
 
 /** Print the verdict, write the report, set the exit code (pass/warn 0, fail 1, unreachable 3). */
 export async function emitReport(ctx: VerdictContext, report: HealthReport, options: EmitOptions): Promise<void> {
   const { io } = ctx;
   const plain: HealthReport = { verdict: report.verdict, checks: report.checks, startedAt: report.startedAt, durationMs: report.durationMs };
-  io.out(options.json ? JSON.stringify({ ...plain, ...options.extra }, null, 2) : renderText(plain));
-  if (options.report) await ctx.writeFile("report", options.report, renderMarkdown(plain, options.title));
+  const notes = options.notes ?? [];
+  io.out(options.json ? JSON.stringify({ ...plain, ...options.extra }, null, 2) : [renderText(plain), ...notes.map((n) => `note: ${n}`)].join("\n"));
+  if (options.report) await ctx.writeFile("report", options.report, `${renderMarkdown(plain, options.title)}${notes.map((n) => `\n> Note: ${n}\n`).join("")}`);
   if (report.verdict === "unreachable") io.err("hello-ci: nothing answered: every check failed before a response (see the errors above)");
   io.exitCode = exitCodeFor(report.verdict);
 }
