@@ -20,6 +20,10 @@ BUN_VERSION=1.3.0                                    # tsdistconsts DefaultBunVe
 NODE_APP_VERSION=20.19.4 NODE_APP_NPM=10.8.2         # dagger/src/images.ts node (20-slim): Node 20.19.4 ships npm 10.8.2
 TRIVY=trivy-v0.74.0 ACTIONLINT=actionlint-v1.7.12 COSIGN=cosign-v3.1.3 # built by ci/test/tools/build-tools.sh
 
+# Node ignores the system CA store, where the engine installs this machine's CAs (its egress proxy re-signs TLS):
+# point it there. Upstream's node images do not need this on an open network.
+NODE_CA=NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 export DEB_CACHE="${DEB_CACHE:-$(dirname "$LAYOUT")/debs}"
@@ -57,7 +61,7 @@ img_node-runtime() { # node:24.13.1-alpine for the TypeScript SDK's Node runtime
   r="$(rootfs node-runtime ca-certificates)"
   node_into "$r" "$NODE_RUNTIME_VERSION" "$NODE_RUNTIME_NPM"
   apk_standin "$r" ca-certificates
-  oci_image "$LAYOUT" node-runtime "$r" --config.env=NODE_VERSION="$NODE_RUNTIME_VERSION" \
+  oci_image "$LAYOUT" node-runtime "$r" --config.env=NODE_VERSION="$NODE_RUNTIME_VERSION" --config.env="$NODE_CA" \
     --config.env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.cmd=node
 }
 
@@ -76,6 +80,13 @@ img_python() { # python:3.11.15-slim-bookworm: Debian's CPython 3.11 with pip us
   local r
   r="$(rootfs python ca-certificates,python3,python3-pip,python3-venv)"
   rm -f "$r"/usr/lib/python3.*/EXTERNALLY-MANAGED
+  # Debian's CPython is 3.11.2; upstream's is 3.11.15. Below 3.11.3, redis-py requires async-timeout (an environment
+  # marker), which the backend's hash-pinned requirements rightly leave out: preinstall it so the stand-in behaves
+  # like a newer 3.11 for that marker.
+  env -u PIP_FIND_LINKS python3 -m pip download --quiet --no-cache-dir --no-deps --only-binary=:all: \
+    --index-url https://pypi.org/simple -d "$r/tmp/wheels" "async-timeout==5.0.1"
+  chroot "$r" python3 -m pip install --quiet --no-index --root-user-action=ignore /tmp/wheels/async_timeout-5.0.1-py3-none-any.whl
+  rm -rf "$r/tmp/wheels"
   ln -sf /usr/bin/python3 "$r/usr/local/bin/python"
   ln -sf /usr/bin/pip3 "$r/usr/local/bin/pip"
   oci_image "$LAYOUT" python "$r" --config.env=LANG=C.UTF-8 \
@@ -87,7 +98,7 @@ img_node() { # node:20-slim
   r="$(rootfs node ca-certificates)"
   node_into "$r" "$NODE_APP_VERSION" "$NODE_APP_NPM"
   chroot "$r" sh -c 'groupadd --gid 1000 node && useradd --uid 1000 --gid node --shell /bin/bash --create-home node'
-  oci_image "$LAYOUT" node "$r" --config.env=NODE_VERSION="$NODE_APP_VERSION" \
+  oci_image "$LAYOUT" node "$r" --config.env=NODE_VERSION="$NODE_APP_VERSION" --config.env="$NODE_CA" \
     --config.env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.cmd=node
 }
 
