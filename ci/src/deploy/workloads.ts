@@ -10,7 +10,7 @@ import { APPS, names, type App } from "../core/deploy/names.js";
 import { workloadCheck, workloadsNotRead } from "../core/deploy/workloads.js";
 import { redactUrl } from "../core/redact.js";
 import { Unreachable } from "../errors.js";
-import { KubeForbidden, type KubeObject } from "../kube/client.js";
+import { KubeForbidden, KubeRejected, type KubeObject } from "../kube/client.js";
 import { kubeconfigPath, loadKubeconfig } from "../kube/kubeconfig.js";
 import type { CheckResult } from "../schemas/health.js";
 import { refs, type EnvironmentCluster } from "./cluster.js";
@@ -61,8 +61,9 @@ export async function readWorkloads(cluster: EnvironmentCluster, monotonicMs: ()
     const services = await cluster.activeServices();
     return await Promise.all(APPS.map((app) => readApp(cluster, app, services[app] as KubeObject | undefined, monotonicMs)));
   } catch (error) {
-    if (!(error instanceof Unreachable)) throw error;
+    const kind = error instanceof KubeForbidden ? "forbidden" : error instanceof Unreachable ? "unreachable" : error instanceof KubeRejected ? "rejected" : undefined;
+    if (!kind) throw error;
     const url = `${redactUrl(cluster.kube.server).replace(/\/+$/, "")}/api/v1/namespaces/${cluster.namespace}`;
-    return workloadsNotRead(APPS, url, { answered: error instanceof KubeForbidden, message: error.message }, Math.round(monotonicMs() - started));
+    return workloadsNotRead(APPS, url, { kind, message: (error as Error).message }, Math.round(monotonicMs() - started));
   }
 }

@@ -1,7 +1,7 @@
 import type { V1ContainerStatus, V1Deployment, V1Pod } from "@kubernetes/client-node";
 import { describe, expect, it } from "vitest";
 import type { Verdict } from "../../schemas/health.js";
-import { workloadCheck, workloadsNotRead, type WorkloadInput } from "./workloads.js";
+import { workloadCheck, workloadsNotRead, type ReadFailureKind, type WorkloadInput } from "./workloads.js";
 
 const URL_ = "https://127.0.0.1:6443/apis/apps/v1/namespaces/ns/deployments/helloagents-backend-blue";
 
@@ -82,11 +82,12 @@ describe("workloads: the active colour's Deployment judged as a health check", (
 });
 
 describe("workloads: a cluster that could not be read", () => {
-  it.each<[string, boolean, Verdict, string]>([
-    ["nothing answered: unreachable", false, "unreachable", "unreachable"],
-    ["the API server refused the credentials: fail", true, "fail", "forbidden"],
-  ])("%s, one check per app with the reason", (_name, answered, verdict, kind) => {
-    const checks = workloadsNotRead(["backend", "frontend"], "https://127.0.0.1:6443/api/v1/namespaces/ns", { answered, message: "the reason" }, 30);
+  it.each<[string, ReadFailureKind, Verdict]>([
+    ["nothing answered: unreachable", "unreachable", "unreachable"],
+    ["the API server refused the credentials: fail", "forbidden", "fail"],
+    ["the API server rejected a request: fail", "rejected", "fail"],
+  ])("%s, one check per app with the reason", (_name, kind, verdict) => {
+    const checks = workloadsNotRead(["backend", "frontend"], "https://127.0.0.1:6443/api/v1/namespaces/ns", { kind, message: "the reason" }, 30);
     expect(checks.map((c) => [c.name, c.verdict, c.error?.kind])).toEqual([
       ["workload-backend", verdict, kind],
       ["workload-frontend", verdict, kind],

@@ -88,22 +88,25 @@ export function workloadCheck(input: WorkloadInput): CheckResult {
   ]);
 }
 
+/** Why the cluster could not be read: nothing answered, the credentials were refused, or a request was rejected. */
+export type ReadFailureKind = "unreachable" | "forbidden" | "rejected";
+
 /**
  * The checks when the cluster could not be read: unreachable when nothing answered, fail when it answered with a
- * refusal (the credentials may not read these objects).
+ * refusal (the credentials may not read these objects) or a rejection.
  */
-export function workloadsNotRead(apps: readonly App[], url: string, failure: { answered: boolean; message: string }, durationMs: number): CheckResult[] {
+export function workloadsNotRead(apps: readonly App[], url: string, failure: { kind: ReadFailureKind; message: string }, durationMs: number): CheckResult[] {
   return apps.map((app) => {
     const assertions: AssertionResult[] = [{ assertion: "response", expected: "an answer from the API server", observed: failure.message, ok: false, severity: "fail" }];
     return {
       name: workloadCheckName(app),
       url,
-      verdict: checkVerdict(assertions, failure.answered),
+      verdict: checkVerdict(assertions, failure.kind !== "unreachable"),
       attempts: 1,
       durationMs,
       assertions,
       latenciesMs: [],
-      error: { kind: failure.answered ? "forbidden" : "unreachable", message: failure.message },
+      error: { kind: failure.kind, message: failure.message },
     };
   });
 }
