@@ -26,12 +26,12 @@ export default tseslint.config(
     rules: { "import-x/no-cycle": ["error", { ignoreExternal: true }] },
   },
   {
-    files: ["bin/**", "test/**/*.mjs"],
+    files: ["bin/**", "bench/**", "test/**/*.mjs"],
     languageOptions: {
       globals: Object.fromEntries(
         ["process", "console", "Buffer", "URL", "fetch", "AbortController", "AbortSignal", "setTimeout", "clearTimeout"].map((name) => [name, "readonly"]),
       ),
     },
   },
-  { files: ["src/cli.ts", "src/output.ts", "test/**", "bin/**", "**/*.test.ts"], rules: { "no-console": "off" } },
+  { files: ["src/cli.ts", "src/output.ts", "test/**", "bin/**", "bench/**", "**/*.test.ts"], rules: { "no-console": "off" } },
 );

@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-/* global console, process, setTimeout */
-/* eslint-disable no-console */
 /**
  * Benchmark (not a test): 8 loopback endpoints that each answer after 200 ms, checked through the real engine and
  * undici client, first concurrently (--concurrency 8), then one after another (concurrency 1, what the guide's bash

@@ -25,7 +25,8 @@ function invocation(args: readonly string[], options: CliOptions) {
   return {
     argv: ["--import", dnsPreload, helloCiBin, ...args],
     cwd: options.cwd ?? ciRoot,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...options.env },
+    // No ambient kubeconfig: a test that wants a cluster passes KUBECONFIG itself.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, KUBECONFIG: "/nonexistent/kubeconfig", ...options.env },
   };
 }
 

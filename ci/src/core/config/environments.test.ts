@@ -50,7 +50,8 @@ describe("environments configuration: invalid input is exit 2 naming the field",
 
   it.each([
     ["a future version", minimal(oneCheck).replace("version: 1", "version: 2"), "version: unsupported version; this hello-ci reads version 1"],
-    ["an unknown key (strict objects)", minimal(oneCheck, "    deploy: { strategy: bluegreen }"), 'environments.staging: Unrecognized key: "deploy"'],
+    ["an unknown key (strict objects)", minimal(oneCheck, "    rollout: { strategy: bluegreen }"), 'environments.staging: Unrecognized key: "rollout"'],
+    ["a deploy section with an unknown target", minimal(oneCheck, "    deploy: { target: nomad }"), 'environments.staging.deploy.target: unknown target: use "kubernetes"'],
     ["a target that is not in urls", minimal(oneCheck.replace("target: backend", "target: api")), 'environments.staging.health.checks.0.target: unknown target "api"; urls defines "frontend", "backend"'],
     ["a malformed condition", minimal(oneCheck.replace("'$.status == \"pass\"'", "'$.status = pass'")), "environments.staging.health.checks.0.assert.0: invalid condition"],
     ["a bad duration", minimal(`      budget: fast\n${oneCheck}`), 'environments.staging.health.budget: "fast" is not a duration'],

@@ -136,8 +136,8 @@ describe("history: metrics, computed by hand", () => {
     // Restores: r3 60 s (switch 00:05:00 → restored 00:06:00); r4 → r5: r4 switched 00:05:00, r5 switched 01:00:30 = 3330 s.
     // Median of two = their mean: (60 000 + 3 330 000) / 2.
     expect(m.medianTimeToRestoreMs).toBe(1_695_000);
-    // Starts span 2026-01-01 → 2026-01-06 = 5 days; 6 deploys / 5 days.
-    expect(m.deploymentFrequencyPerDay).toBeCloseTo(1.2, 10);
+    // Starts span 2026-01-01 → 2026-01-06 = 5 days; DORA counts successful deploys: 3 / 5 days.
+    expect(m.deploymentFrequencyPerDay).toBeCloseTo(0.6, 10);
     expect(m.window).toEqual({ from: "2026-01-01T00:00:00.000Z", to: "2026-01-06T00:00:00.000Z" });
   });
 

@@ -66,7 +66,7 @@ export interface HistoryMetrics {
   rollbacks: number;
   /** Rollbacks per deploy, 0..1. */
   rollbackFrequency?: number;
-  /** Deploys per day, over the span the history covers. */
+  /** DORA: successful deploys per day, over the span the history covers. */
   deploymentFrequencyPerDay?: number;
   /** DORA: of the deploys that reached users, the share that failed there (flipped back, rolled back from, or exit 4). */
   changeFailureRate?: number;
@@ -111,7 +111,7 @@ export function historyMetrics(records: readonly DeployRecord[]): HistoryMetrics
     out.successRate = succeeded / deploys.length;
     out.rollbackFrequency = rollbacks / deploys.length;
   }
-  if (spanDays >= 1) out.deploymentFrequencyPerDay = deploys.length / spanDays;
+  if (spanDays >= 1) out.deploymentFrequencyPerDay = succeeded / spanDays;
   if (reachedUsers.length > 0) out.changeFailureRate = failedChanges / reachedUsers.length;
   const mttr = median(restores);
   if (mttr !== undefined) out.medianTimeToRestoreMs = mttr;
