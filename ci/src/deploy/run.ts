@@ -22,8 +22,8 @@ import { compileHealthChecks } from "../core/config/environments.js";
 import { defaultRunOptions, runChecks, type Clock, type Probe } from "../core/checks/run.js";
 import { runSmoke, smokeAgentName } from "../core/smoke/suite.js";
 import { renderDeployMessage } from "../core/deploy/report.js";
-import { HelloCiError, UsageError } from "../errors.js";
-import { KubeConflict, KubeUnreachable, type KubeObject } from "../kube/client.js";
+import { HelloCiError, Unreachable, UsageError } from "../errors.js";
+import { KubeConflict, type KubeObject } from "../kube/client.js";
 import type { EnvironmentConfig } from "../schemas/environments.js";
 import type { KubernetesDeploy } from "../schemas/deploy.js";
 import { RECORD_SCHEMA, type DeployRecord, type DeployResult } from "../schemas/deploy-record.js";
@@ -358,7 +358,8 @@ export class Run {
   async recover(error: unknown, attempted: Colour, fallback: Colour | undefined): Promise<{ result: RunResult; reason: string }> {
     const why = error instanceof StepFailed ? error.message : error instanceof Error ? error.message.split("\n")[0]! : String(error);
     if (error instanceof LockHeld) return { result: "unreachable", reason: error.message };
-    if (error instanceof KubeUnreachable && !this.switched) {
+    // Unreachable or refused (403): the infrastructure said no. Before the switch the live colour is untouched: exit 3.
+    if (error instanceof Unreachable && !this.switched) {
       if (this.changed) await this.tryScaleDown(attempted);
       return { result: "unreachable", reason: `${why}; nothing was switched: ${this.liveWords()} still serves` };
     }
