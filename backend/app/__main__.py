@@ -5,18 +5,14 @@ from __future__ import annotations
 import logging
 import sys
 
-from app.settings import ConfigurationError, load_settings
-
-EXIT_CONFIG_ERROR = 2
+from app.settings import EXIT_CONFIG_ERROR, load_settings_or_report
 
 logger = logging.getLogger("app")
 
 
 def main() -> int:
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    settings = load_settings_or_report()
+    if settings is None:
         return EXIT_CONFIG_ERROR
 
     # Heavy imports only once the configuration is known to be good.

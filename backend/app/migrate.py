@@ -18,7 +18,6 @@ from alembic.config import Config
 
 ALEMBIC_INI = Path(__file__).resolve().parent.parent / "alembic.ini"
 EXIT_MIGRATION_FAILED = 1
-EXIT_CONFIG_ERROR = 2
 
 logger = logging.getLogger("app.migrate")
 
@@ -36,12 +35,10 @@ def upgrade_to_head(database_url: str) -> None:
 
 def main() -> int:
     from app.logging import configure_logging
-    from app.settings import ConfigurationError, load_settings
+    from app.settings import EXIT_CONFIG_ERROR, load_settings_or_report
 
-    try:
-        settings = load_settings()
-    except ConfigurationError as error:
-        print(f"configuration error: {error}", file=sys.stderr)
+    settings = load_settings_or_report()
+    if settings is None:
         return EXIT_CONFIG_ERROR
     configure_logging(settings.log_level)
     logger.info("applying database migrations", extra={"environment": settings.environment.value})

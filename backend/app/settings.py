@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Literal
 
@@ -132,3 +133,16 @@ def load_settings() -> Settings:
             + ", ".join(missing)
         )
     return settings
+
+
+EXIT_CONFIG_ERROR = 2
+"""Exit code of a command (the service, the migration) started with settings it cannot run with."""
+
+
+def load_settings_or_report() -> Settings | None:
+    """Settings for a command's ``main``, or None once the configuration error is printed."""
+    try:
+        return load_settings()
+    except ConfigurationError as error:
+        print(f"configuration error: {error}", file=sys.stderr)
+        return None

@@ -25,6 +25,19 @@ BACKEND = Path(__file__).resolve().parent.parent
 
 
 def _migrate(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m app.migrate`` as the deploy's migration Job does."""
+    return subprocess.run(
+        [sys.executable, "-m", "app.migrate"],
+        cwd=BACKEND,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def _migrate(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     command_line = [sys.executable, "-m", "app.migrate"]
     return subprocess.run(
         command_line, cwd=BACKEND, env=env, capture_output=True, text=True, timeout=60, check=False
@@ -57,15 +70,7 @@ def test_migrations_downgrade_to_base_and_upgrade_back(database_url: str) -> Non
 def test_python_m_app_migrate_upgrades_to_head_and_exits_0(database_url: str) -> None:
     command.downgrade(alembic_config(database_url), "base")
     env = {**os.environ, "ENVIRONMENT": "test", "DATABASE_URL": database_url}
-    run = subprocess.run(
-        [sys.executable, "-m", "app.migrate"],
-        cwd=BACKEND,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = _migrate(env)
 
     assert run.returncode == 0, run.stderr
     with psycopg.connect(psycopg_url(database_url)) as conn:
@@ -78,15 +83,7 @@ def test_python_m_app_migrate_refuses_a_bad_configuration_with_2() -> None:
     env = {**os.environ, "ENVIRONMENT": "production"}
     for name in ("ANTHROPIC_API_KEY", "OPENAI_API_KEY", "DATABASE_URL", "REDIS_URL"):
         env.pop(name, None)
-    run = subprocess.run(
-        [sys.executable, "-m", "app.migrate"],
-        cwd=BACKEND,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = _migrate(env)
 
     assert run.returncode == 2
     assert run.stderr.startswith("configuration error: missing required")
@@ -95,15 +92,7 @@ def test_python_m_app_migrate_refuses_a_bad_configuration_with_2() -> None:
 def test_python_m_app_migrate_reports_an_unreachable_database_with_1() -> None:
     url = f"postgresql+psycopg://postgres:x@127.0.0.1:{free_port()}/none"
     env = {**os.environ, "ENVIRONMENT": "test", "DATABASE_URL": url}
-    run = subprocess.run(
-        [sys.executable, "-m", "app.migrate"],
-        cwd=BACKEND,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    run = _migrate(env)
 
     assert run.returncode == 1
     assert run.stderr.splitlines()[-1] == "migration failed: OperationalError"
