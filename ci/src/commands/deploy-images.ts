@@ -4,11 +4,11 @@
  * runs `hello-ci deploy` with the digests: a deploy never uses a tag.
  */
 import { z } from "zod";
-import { tagReference } from "../core/deploy/manifests.js";
+import { tagOf } from "../core/deploy/manifests.js";
 import { parseReleaseVersion } from "../core/release/version.js";
 import { defineCommand } from "./kit/define.js";
 import { environmentFlags } from "./kit/environments.js";
-import { kubernetesEnvironment } from "./kit/cluster.js";
+import { deployEnvironment } from "./kit/cluster.js";
 import { flag, flagsObject } from "./kit/flags.js";
 
 const flags = {
@@ -27,13 +27,15 @@ export const deployImagesCommand = defineCommand({
   async run(ctx, options) {
     const version = parseReleaseVersion(options.version);
     if (!version.ok) throw ctx.optionError("version", version.reason);
-    const target = await kubernetesEnvironment(ctx, options);
+    const target = await deployEnvironment(ctx, options);
     const out = {
       schema: "helloagents/deploy-images@1",
       env: target.name,
+      /** kubernetes or ecs: what the Dagger functions must hand over (a kubeconfig, or AWS credentials). */
+      target: target.deploy.target,
       version: options.version,
-      backend: tagReference(target.deploy, "backend", options.version!),
-      frontend: tagReference(target.deploy, "frontend", options.version!),
+      backend: `${target.deploy.images.backend}:${tagOf(options.version!)}`,
+      frontend: `${target.deploy.images.frontend}:${tagOf(options.version!)}`,
       requireConfirmation: target.deploy.requireConfirmation,
     };
     ctx.io.out(JSON.stringify(out, null, 2));

@@ -1,15 +1,16 @@
 /**
- * hello-ci deploy: blue/green deploy of a release to an environment's Kubernetes namespace (src/deploy/deploy.ts).
- * Images by digest only; the runtime Secret is checked (and may be filled from environment variables); production-like
- * environments need --yes or a confirmation on a terminal.
+ * hello-ci deploy: blue/green deploy of a release to an environment: its Kubernetes namespace (src/deploy/deploy.ts)
+ * or its ECS service with ECS's native blue/green and a pause hook (src/ecs/deploy.ts), by the environment's
+ * `deploy.target`. Images by digest only; on Kubernetes the runtime Secret is checked (and may be filled from
+ * environment variables); production-like environments need --yes or a confirmation on a terminal.
  */
 import { z } from "zod";
 import { parseReleaseVersion } from "../core/release/version.js";
 import { APPS, type App } from "../core/deploy/names.js";
 import { runDeploy } from "../deploy/deploy.js";
-import type { KubernetesDeploy } from "../schemas/deploy.js";
+import type { DeployConfig } from "../schemas/deploy.js";
 import { defineCommand, type CommandContext } from "./kit/define.js";
-import { actorOf, clusterFlags, confirm, connect, emitRunReport, engineDeps, kubernetesEnvironment } from "./kit/cluster.js";
+import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, engineDeps, isKubernetes, refuseClusterFlags } from "./kit/cluster.js";
 import { flag, flagsObject, repeatableFlag, switchFlag } from "./kit/flags.js";
 
 const DIGEST_REF = /^(?<repo>[^@\s]+)@sha256:[0-9a-f]{64}$/;
@@ -31,10 +32,10 @@ const flags = {
 export const deployOptionsSchema = flagsObject(flags);
 export type DeployOptions = z.infer<typeof deployOptionsSchema>;
 
-export const DEPLOY_EXIT_CODES = "0 deployed, 1 not switched or rolled back (the live version untouched or restored), 2 invalid input (nothing changed), 3 the cluster did not answer or the lock is held, 4 failed and recovery did not complete";
+export const DEPLOY_EXIT_CODES = "0 deployed, 1 not switched or rolled back (the live version untouched or restored), 2 invalid input (nothing changed), 3 the cluster or AWS did not answer, refused the credentials, or the lock is held, 4 failed and recovery did not complete";
 
 /** The images by digest, each from the environment's repository. */
-export function imagesOf(ctx: CommandContext<typeof flags>, options: DeployOptions, deploy: KubernetesDeploy): Record<App, string> {
+export function imagesOf(ctx: CommandContext<typeof flags>, options: DeployOptions, deploy: Pick<DeployConfig, "images">): Record<App, string> {
   const given: Record<App, string | undefined> = { backend: options.backendImage, frontend: options.frontendImage };
   const images = {} as Record<App, string>;
   for (const app of APPS) {
@@ -71,14 +72,32 @@ export const deployCommand = defineCommand({
   async run(ctx, options) {
     const version = parseReleaseVersion(options.version);
     if (!version.ok) throw ctx.optionError("version", version.reason);
-    const target = await kubernetesEnvironment(ctx, options);
+    const target = await deployEnvironment(ctx, options);
     const images = imagesOf(ctx, options, target.deploy);
+    const request = { version: options.version!, images, ...(options.commit ? { commit: options.commit } : {}) };
+    if (!isKubernetes(target)) {
+      refuseClusterFlags(ctx, options, target);
+      if (options.secretFromEnv.length > 0) {
+        throw ctx.optionError("secretFromEnv", `environment ${JSON.stringify(target.name)} deploys to ECS: secrets are references in the task definition, never values`, "name them in deploy.containers.backend.secrets (Secrets Manager or SSM parameter ARNs)");
+      }
+      await confirm(ctx, target, options.yes, `Deploy ${options.version}`);
+      const { ecsEngineDeps } = await import("./kit/ecs.js");
+      const { runEcsDeploy } = await import("../ecs/deploy.js");
+      const { deps, close } = ecsEngineDeps(ctx, target, actorOf(ctx.io.env, options.actor));
+      try {
+        const { report, backup } = await runEcsDeploy(deps, request);
+        await emitRunReport(ctx, report, options, backup);
+      } finally {
+        await close();
+      }
+      return;
+    }
     const values = secretValues(ctx, options.secretFromEnv);
     const connection = connect(ctx, options, target.deploy);
     await confirm(ctx, target, options.yes, `Deploy ${options.version}`);
     const { deps, close } = await engineDeps(ctx, target, connection, actorOf(ctx.io.env, options.actor));
     try {
-      const report = await runDeploy(deps, { version: options.version!, images, secretValues: values, ...(options.commit ? { commit: options.commit } : {}) });
+      const report = await runDeploy(deps, { ...request, secretValues: values });
       const backup = report.revision !== undefined ? await connection.cluster.backupOf(report.revision).catch(() => undefined) : undefined;
       await emitRunReport(ctx, report, options, backup);
     } finally {

@@ -3,7 +3,7 @@
  * print a verdict. Exit 0 pass or warn (the JSON says which), 1 fail, 2 invalid input, 3 nothing answered.
  * For an environment with a Kubernetes `deploy:` section, the live workloads (ready replicas, waiting reasons,
  * restarts of the active colour's pods) are checks of the same verdict when a kubeconfig is there; otherwise the
- * report says in one line why they were not checked.
+ * report says in one line why they were not checked. An ECS environment has no workloads to read here: one line says so.
  */
 import { z } from "zod";
 import { compileHealthChecks } from "../core/config/environments.js";
@@ -111,6 +111,13 @@ function planWorkloads(ctx: CommandContext<typeof flags>, options: HealthCheckOp
       if (options[key] !== undefined) throw ctx.optionError(key, `environment ${JSON.stringify(env.name)} has no deploy: section: there are no workloads to check`);
     }
     return undefined;
+  }
+  if (deploy.target === "ecs") {
+    for (const key of ["kubeconfig", "server"] as const) {
+      if (options[key] !== undefined) throw ctx.optionError(key, `environment ${JSON.stringify(env.name)} deploys to ECS: there is no kubeconfig to use`);
+    }
+    const reason = `ECS environment (service ${deploy.service} in cluster ${deploy.cluster}): the Kubernetes workload check does not apply; ECS tracks task health (hello-ci status --env ${env.name})`;
+    return { summary: { checked: false, reason }, note: `workloads not checked: ${reason}` };
   }
   const choice = chooseKubeconfig({ file: options.kubeconfig, server: options.server, env: ctx.io.env });
   if (!choice.kc) {

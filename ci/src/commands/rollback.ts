@@ -1,11 +1,12 @@
 /**
- * hello-ci rollback: back to the previous revision (or --to-revision N): a selector flip while the old colour still
- * runs, otherwise a blue/green redeploy of the recorded digests (src/deploy/rollback.ts).
+ * hello-ci rollback: back to the previous revision (or --to-revision N). On Kubernetes a selector flip while the old
+ * colour still runs, otherwise a blue/green redeploy of the recorded digests (src/deploy/rollback.ts); on ECS the
+ * recorded task-definition revision through ECS's blue/green with the pause hook (src/ecs/rollback.ts).
  */
 import { z } from "zod";
 import { runRollback } from "../deploy/rollback.js";
 import { defineCommand } from "./kit/define.js";
-import { actorOf, clusterFlags, confirm, connect, emitRunReport, engineDeps, kubernetesEnvironment } from "./kit/cluster.js";
+import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, engineDeps, isKubernetes, refuseClusterFlags } from "./kit/cluster.js";
 import { flag, flagsObject, switchFlag } from "./kit/flags.js";
 import { wholeNumberSchema } from "../schemas/primitives.js";
 import { DEPLOY_EXIT_CODES } from "./deploy.js";
@@ -24,17 +25,33 @@ export const rollbackOptionsSchema = flagsObject(flags);
 
 export const rollbackCommand = defineCommand({
   name: "rollback",
-  description: "roll an environment back to the previous revision (or --to-revision N): a selector flip in seconds while the old colour runs, else a blue/green redeploy",
+  description: "roll an environment back to the previous revision (or --to-revision N): a selector flip in seconds while the old colour runs, else a blue/green redeploy (ECS: blue/green to the recorded revision)",
   flags,
   schema: rollbackOptionsSchema,
   exitCodes: DEPLOY_EXIT_CODES.replace("0 deployed", "0 rolled back"),
   async run(ctx, options) {
-    const target = await kubernetesEnvironment(ctx, options);
+    const target = await deployEnvironment(ctx, options);
+    const question = options.toRevision ? `Roll back to revision ${options.toRevision}` : "Roll back to the previous revision";
+    const request = options.toRevision !== undefined ? { toRevision: options.toRevision } : {};
+    if (!isKubernetes(target)) {
+      refuseClusterFlags(ctx, options, target);
+      await confirm(ctx, target, options.yes, question);
+      const { ecsEngineDeps } = await import("./kit/ecs.js");
+      const { runEcsRollback } = await import("../ecs/rollback.js");
+      const { deps, close } = ecsEngineDeps(ctx, target, actorOf(ctx.io.env, options.actor));
+      try {
+        const { report, backup } = await runEcsRollback(deps, request);
+        await emitRunReport(ctx, report, options, backup);
+      } finally {
+        await close();
+      }
+      return;
+    }
     const connection = connect(ctx, options, target.deploy);
-    await confirm(ctx, target, options.yes, options.toRevision ? `Roll back to revision ${options.toRevision}` : "Roll back to the previous revision");
+    await confirm(ctx, target, options.yes, question);
     const { deps, close } = await engineDeps(ctx, target, connection, actorOf(ctx.io.env, options.actor));
     try {
-      const report = await runRollback(deps, options.toRevision !== undefined ? { toRevision: options.toRevision } : {});
+      const report = await runRollback(deps, request);
       const backup = report.revision !== undefined ? await connection.cluster.backupOf(report.revision).catch(() => undefined) : undefined;
       await emitRunReport(ctx, report, options, backup);
     } finally {

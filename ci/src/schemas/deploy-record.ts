@@ -2,6 +2,8 @@
  * The history of an environment, Helm-style: one record per deploy or rollback, stored in the namespace as a ConfigMap
  * (`helloagents-deploy-r<N>`, data `record.json`), written when the run starts (`running`) and again when it ends, so a
  * killed run leaves a record that the next run marks `interrupted` instead of losing it. `status` reads them back.
+ * On ECS the same records live in SSM Parameter Store (src/ecs/history.ts): they carry no colour (ECS names none) but
+ * the task-definition revision and the ECS service deployment instead.
  */
 import { z } from "zod";
 import { rfc3339Schema } from "./primitives.js";
@@ -36,10 +38,15 @@ export const deployRecordSchema = z
     images: z.object({ backend: z.string(), frontend: z.string() }),
     commit: z.string().optional(),
     actor: z.string(),
-    /** The colour this revision was deployed to (or flipped to, for a rollback). */
-    colour: colourSchema,
+    /** Kubernetes: the colour this revision was deployed to (or flipped to, for a rollback). Absent on ECS. */
+    colour: colourSchema.optional(),
+    /** ECS: the task-definition revision (ARN) this record put live, and the ECS service deployment that did it. */
+    taskDefinition: z.string().optional(),
+    serviceDeployment: z.string().optional(),
     /** What was live when the run started. */
-    previous: z.object({ colour: colourSchema, revision: z.number().int().optional(), version: z.string().optional() }).optional(),
+    previous: z
+      .object({ colour: colourSchema.optional(), taskDefinition: z.string().optional(), revision: z.number().int().optional(), version: z.string().optional() })
+      .optional(),
     /** Rollbacks: the revision restored, and how (a selector flip, or a blue/green redeploy of its images). */
     rollbackTo: z.number().int().optional(),
     method: z.enum(["flip", "redeploy"]).optional(),

@@ -1,7 +1,8 @@
 /**
  * The `deploy:` section of an environment (ci/config/environments.yaml): where and how `hello-ci deploy`, `rollback` and
  * `status` work. Strict like the rest of the file: an unknown key is an error naming the field. `target` picks the
- * engine; only `kubernetes` exists today (ECS will be another member of the union).
+ * engine: `kubernetes` (blue/green on plain objects, src/deploy/) or `ecs` (ECS's native blue/green with a pause hook,
+ * src/ecs/); everything else about an environment is the same for both.
  */
 import { z } from "zod";
 import { durationSchema, httpUrlSchema, positiveDurationSchema } from "./primitives.js";
@@ -74,6 +75,83 @@ export const strategySchema = z
   .strict()
   .refine((s) => s.bakeTime === 0 || s.probeInterval <= s.bakeTime, { message: "probeInterval must not exceed bakeTime", path: ["probeInterval"] });
 
+// ---- ECS ----------------------------------------------------------------------------------------------------------
+
+/** A cluster, service or task-definition family name (ECS allows up to 255 letters, digits, hyphens, underscores). */
+const ecsNameSchema = z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "up to 255 letters, digits, hyphens and underscores (an ECS name)");
+
+/** An environment variable name in a container definition. */
+const envNameSchema = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name");
+
+/** Where a container secret comes from: a Secrets Manager or SSM parameter ARN, or an SSM parameter name in the region. */
+const secretSourceSchema = z
+  .string()
+  .regex(/^(arn:aws[a-z-]*:(secretsmanager|ssm):[a-z0-9-]+:\d{12}:\S+|\/?[A-Za-z0-9_./-]+)$/, "a Secrets Manager or SSM parameter ARN, or an SSM parameter name");
+
+const wholeMinutes = (maxMinutes: number) => (ms: number) => ms % 60_000 === 0 && ms <= maxMinutes * 60_000;
+
+const ecsContainerSchema = z
+  .object({
+    /** The container's name in the task definition. */
+    name: z.string().regex(/^[A-Za-z0-9_-]{1,255}$/, "a container name (letters, digits, hyphens, underscores)"),
+    /** Environment variables the new revision sets on this container (others are kept from the live revision). */
+    environment: z.record(envNameSchema, z.string()).default({}),
+    /** Secret references (name → ARN or parameter name) the new revision sets on this container; values are never read. */
+    secrets: z.record(envNameSchema, secretSourceSchema).default({}),
+  })
+  .strict();
+
+export const ecsStrategySchema = z
+  .object({
+    /** How long ECS may take to start the new revision and shift test traffic to it (until the pause hook waits). */
+    progressDeadline: positiveDurationSchema.prefault("15m"),
+    /** ECS's bake time after the production traffic shift (bakeTimeInMinutes: whole minutes, at most 24 h). */
+    bakeTime: durationSchema.prefault("5m").refine(wholeMinutes(1440), { message: "ECS bakes in whole minutes (bakeTimeInMinutes): use 0m, 1m, 5m … at most 1440m" }),
+    /** How long the pause hook waits for this run's answer before ECS rolls back by itself (whole minutes). */
+    hookTimeout: positiveDurationSchema.prefault("30m").refine(wholeMinutes(1440), { message: "ECS times hooks out in whole minutes: use 1m … 1440m" }),
+    /** One round of public health checks every interval while ECS bakes. */
+    probeInterval: positiveDurationSchema.prefault("10s"),
+    /** Share of failed bake rounds above which this run asks ECS to roll back (a high error rate). */
+    maxFailureRatio: z.number().min(0).max(1).default(0.2),
+    /** Deploy records kept in the parameter store (like Helm's --history-max). */
+    historyLimit: z.number().int().min(2).max(1000).default(20),
+    /** How long the lock tag on the service lasts without renewal (a run renews it every third of that). */
+    lockDuration: positiveDurationSchema.prefault("2m"),
+    /** How often the service deployment is described while waiting. */
+    pollInterval: positiveDurationSchema.prefault("5s"),
+    /** How long one AWS call may keep being retried (throttling, 5xx, a dropped connection) before it counts as unreachable. */
+    apiDeadline: positiveDurationSchema.prefault("60s"),
+  })
+  .strict()
+  .refine((s) => s.bakeTime === 0 || s.probeInterval <= s.bakeTime, { message: "probeInterval must not exceed bakeTime", path: ["probeInterval"] });
+
+export const ecsDeploySchema = z
+  .object({
+    target: z.literal("ecs"),
+    region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "an AWS region such as eu-west-1"),
+    cluster: ecsNameSchema,
+    service: ecsNameSchema,
+    /** The family the new revisions are registered in (the live revision is the template). */
+    taskDefinitionFamily: ecsNameSchema,
+    /** Image repositories; a deploy pins each to a digest. */
+    images: z.object({ backend: imageRepositorySchema, frontend: imageRepositorySchema }).strict(),
+    containers: z.object({ backend: ecsContainerSchema, frontend: ecsContainerSchema }).strict(),
+    /** Where the service's test listener answers (test traffic goes to the new revision only): the pre-shift smoke. */
+    testListener: z.object({ url: httpUrlSchema }).strict(),
+    /** CloudWatch alarms that make ECS roll back by itself while it shifts and bakes. */
+    alarms: z.array(z.string().min(1).max(255)).max(10).default([]),
+    strategy: ecsStrategySchema.prefault({}),
+    /** Where the history records live: SSM Parameter Store, one parameter per revision (default /helloagents/deploy/<env>). */
+    history: z
+      .object({ parameterPath: z.string().regex(/^(\/[A-Za-z0-9_.-]+)+$/, "an SSM parameter path such as /helloagents/deploy/staging").max(900).optional() })
+      .strict()
+      .prefault({}),
+    /** Refuse to deploy or roll back without --yes (or a confirmation on a terminal). */
+    requireConfirmation: z.boolean().default(false),
+  })
+  .strict()
+  .refine((d) => d.containers.backend.name !== d.containers.frontend.name, { message: "the backend and frontend containers need different names", path: ["containers", "frontend", "name"] });
+
 export const kubernetesDeploySchema = z
   .object({
     target: z.literal("kubernetes"),
@@ -100,11 +178,13 @@ export const kubernetesDeploySchema = z
   })
   .strict();
 
-export const deploySchema = z.discriminatedUnion("target", [kubernetesDeploySchema], {
-  error: (issue) => (issue.code === "invalid_union" ? 'unknown target: use "kubernetes"' : undefined),
+export const deploySchema = z.discriminatedUnion("target", [kubernetesDeploySchema, ecsDeploySchema], {
+  error: (issue) => (issue.code === "invalid_union" ? 'unknown target: use "kubernetes" or "ecs"' : undefined),
 });
 
 export type KubernetesDeploy = z.infer<typeof kubernetesDeploySchema>;
+export type EcsDeploy = z.infer<typeof ecsDeploySchema>;
+export type EcsStrategy = z.infer<typeof ecsStrategySchema>;
 export type DeployConfig = z.infer<typeof deploySchema>;
 export type Strategy = z.infer<typeof strategySchema>;
 export type AppDeploy = z.infer<typeof appDeploySchema>;

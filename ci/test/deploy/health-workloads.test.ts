@@ -60,6 +60,7 @@ async function environment(behaviours: Behaviours = {}, replicas: Record<App, nu
 /** Apply one colour's Deployments as the engine renders them, and (optionally) point the active Services at it. */
 async function applyColour(config: string, colour: Colour, version: string, activate: boolean): Promise<void> {
   const deploy = parseEnvironmentsConfig(readFileSync(config, "utf8"), config).environments.test!.deploy!;
+  if (deploy.target !== "kubernetes") throw new Error("the test environment must deploy to Kubernetes");
   const input = { env: "test", version, images: { backend: digestRef("backend", version), frontend: digestRef("frontend", version) }, colour, revision: 1 };
   for (const app of APPS) await kube().apply(deployment(deploy, input, app) as KubeObject);
   if (activate) for (const app of APPS) await kube().apply(activeService(deploy, app, colour) as KubeObject);

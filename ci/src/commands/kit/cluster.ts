@@ -1,9 +1,10 @@
 /**
  * What deploy, rollback, status, render and scale-down share: `--env` (required) with `--config`, `--kubeconfig`,
- * `--server`, loading an environment that has a Kubernetes `deploy:` section, connecting to its cluster, the engine's
- * dependencies (clock, HTTP, preview probe, webhook), the confirmation rule, and emitting a run's report.
+ * `--server`, loading an environment that has a `deploy:` section (Kubernetes or ECS), connecting to its cluster, the
+ * engine's dependencies (clock, HTTP, preview probe, webhook), the confirmation rule, and emitting a run's report.
  */
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -17,10 +18,10 @@ import { UsageError } from "../../errors.js";
 import type { EngineDeps } from "../../deploy/run.js";
 import { createHttpClient, type HttpClient } from "../../http.js";
 import { createKube } from "../../kube/client.js";
-import { loadKubeconfig } from "../../kube/kubeconfig.js";
+import { kubeconfigPath, loadKubeconfig } from "../../kube/kubeconfig.js";
 import { serviceProxy } from "../../kube/proxy.js";
 import type { DeployReport } from "../../schemas/deploy-report.js";
-import type { KubernetesDeploy } from "../../schemas/deploy.js";
+import type { DeployConfig, EcsDeploy, KubernetesDeploy } from "../../schemas/deploy.js";
 import type { EnvironmentConfig } from "../../schemas/environments.js";
 import { httpUrlSchema } from "../../schemas/primitives.js";
 import type { CommandContext } from "./define.js";
@@ -42,20 +43,49 @@ type ClusterContext = CommandContext<ReturnType<typeof clusterFlags>>;
 type EnvironmentContext = CommandContext<ReturnType<typeof environmentFlags>>;
 type ClusterOptions = { env?: string | undefined; config: string; kubeconfig?: string | undefined; server?: string | undefined };
 
-export interface KubernetesEnvironment {
+interface TargetEnvironment<D extends DeployConfig> {
   name: string;
   env: EnvironmentConfig;
-  deploy: KubernetesDeploy;
+  deploy: D;
 }
+export type KubernetesEnvironment = TargetEnvironment<KubernetesDeploy>;
+export type EcsEnvironment = TargetEnvironment<EcsDeploy>;
+export type DeployEnvironment = KubernetesEnvironment | EcsEnvironment;
 
-/** The environment named by --env, which must have a Kubernetes `deploy:` section. */
-export async function kubernetesEnvironment(ctx: EnvironmentContext, options: { env?: string | undefined; config: string }): Promise<KubernetesEnvironment> {
+/** The environment named by --env, which must have a `deploy:` section (any target). */
+export async function deployEnvironment(ctx: EnvironmentContext, options: { env?: string | undefined; config: string }): Promise<DeployEnvironment> {
   if (!options.env) throw ctx.optionError("env", "missing: give the environment, e.g. --env staging");
   const env = environmentNamed(ctx, await loadEnvironments(ctx, options.config), options.env);
   if (!env.deploy) {
     throw ctx.optionError("env", `environment ${JSON.stringify(options.env)} has no deploy: section in ${options.config}`, "add one (see docs/deploy.md)");
   }
-  return { name: options.env, env, deploy: env.deploy };
+  const deploy = env.deploy;
+  return deploy.target === "kubernetes" ? { name: options.env, env, deploy } : { name: options.env, env, deploy };
+}
+
+/** The environment named by --env, which must have a Kubernetes `deploy:` section (render, scale-down). */
+export async function kubernetesEnvironment(ctx: EnvironmentContext, options: { env?: string | undefined; config: string }): Promise<KubernetesEnvironment> {
+  const target = await deployEnvironment(ctx, options);
+  if (!isKubernetes(target)) {
+    throw ctx.optionError("env", `environment ${JSON.stringify(target.name)} deploys to ECS (target: ecs): ${ctx.command} works on Kubernetes environments only`, "see docs/deploy.md, ECS");
+  }
+  return target;
+}
+
+export function isKubernetes(target: DeployEnvironment): target is KubernetesEnvironment {
+  return target.deploy.target === "kubernetes";
+}
+
+/** Refuse the Kubernetes-only flags for an ECS environment (exit 2): they would be silently ignored. */
+export function refuseClusterFlags(ctx: ClusterContext, options: ClusterOptions, target: EcsEnvironment): void {
+  for (const key of ["kubeconfig", "server"] as const) {
+    if (options[key] !== undefined) throw ctx.optionError(key, `environment ${JSON.stringify(target.name)} deploys to ECS: there is no kubeconfig to use (AWS credentials come from the standard chain)`);
+  }
+}
+
+/** Where an environment lives, in words: `namespace helloagents-staging` or `ECS service web in cluster c (eu-west-1)`. */
+export function whereWords(deploy: DeployConfig): string {
+  return deploy.target === "kubernetes" ? `namespace ${deploy.namespace}` : `ECS service ${deploy.service} in cluster ${deploy.cluster}, ${deploy.region}`;
 }
 
 export interface Connection {
@@ -64,19 +94,24 @@ export interface Connection {
 }
 
 export function connect(ctx: ClusterContext, options: ClusterOptions, deploy: KubernetesDeploy): Connection {
+  if (!options.kubeconfig && !ctx.io.env.KUBECONFIG && !existsSync(kubeconfigPath({ env: ctx.io.env }))) {
+    throw new UsageError(`${ctx.command}: environment ${options.env ?? ""} deploys to Kubernetes and needs a kubeconfig: none at ${kubeconfigPath({ env: ctx.io.env })}`, {
+      suggestion: "pass --kubeconfig FILE or set KUBECONFIG (dagger call: --kubeconfig file://…)",
+    });
+  }
   const kc = loadKubeconfig({ env: ctx.io.env, ...(options.kubeconfig ? { file: options.kubeconfig } : {}), ...(options.server ? { server: options.server } : {}) });
   return { kc, cluster: new EnvironmentCluster(createKube(kc), deploy) };
 }
 
 /** Refuse an environment that requires confirmation unless --yes was given or a person confirms on a terminal. */
-export async function confirm(ctx: ClusterContext, target: KubernetesEnvironment, yes: boolean, what: string): Promise<void> {
+export async function confirm(ctx: EnvironmentContext, target: DeployEnvironment, yes: boolean, what: string): Promise<void> {
   if (yes || !target.deploy.requireConfirmation) return;
   if (!ctx.io.ask) {
     throw new UsageError(`${ctx.command}: ${target.name} requires confirmation: add --yes (no terminal to ask on)`, {
       suggestion: `requireConfirmation is set for ${target.name} in the environments configuration`,
     });
   }
-  const answer = await ctx.io.ask(`${what} in ${target.name} (namespace ${target.deploy.namespace}). Type the environment name to go on: `);
+  const answer = await ctx.io.ask(`${what} in ${target.name} (${whereWords(target.deploy)}). Type the environment name to go on: `);
   if (answer !== target.name) throw new UsageError(`${ctx.command}: not confirmed (typed ${JSON.stringify(answer)}, expected ${JSON.stringify(target.name)}); nothing was changed`);
 }
 

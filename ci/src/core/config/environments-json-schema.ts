@@ -23,6 +23,7 @@ export const RULES_ONLY_HELLO_CI_CHECKS = [
   "strategy.probeInterval is at most strategy.bakeTime",
   "durations are at most 24 hours (1440m), and progressDeadline, probeInterval, lockDuration, pollInterval and health timeouts are above zero",
   "assert conditions parse (subject, operator, JSON literal)",
+  "on ECS, strategy.bakeTime and strategy.hookTimeout are whole minutes and the backend and frontend containers have different names",
 ];
 
 const DURATION = "^\\s*\\d+(\\.\\d+)?\\s*(ms|s|m)\\s*$";

@@ -82,19 +82,25 @@ export function renderStatus(view: StatusView): string {
   }
   if (active) lines.push(`Images: ${Object.values(view.live.colours[active].images).map((i) => `\`${i}\``).join(", ")}`);
   if (view.lock) lines.push(`Lock: held by ${view.lock.holder}${view.lock.expiresAt ? ` until ${view.lock.expiresAt}` : ""}`);
+  lines.push(...renderHistory(view));
+  return `${lines.join("\n")}\n`;
+}
+
+/** The history table, the metrics and the warnings: the part of `status` every target shares. */
+export function renderHistory(view: Pick<StatusView, "history" | "metrics" | "warnings">): string[] {
   const m = view.metrics;
-  lines.push(
+  const lines = [
     "",
     "| revision | kind | version | colour | result | started | duration | reason |",
     "|---|---|---|---|---|---|---|---|",
     ...view.history.map(
       (r) =>
-        `| ${r.revision} | ${r.kind}${r.method ? ` (${r.method})` : ""} | ${r.version} | ${r.colour} | ${r.result} | ${r.startedAt} | ${r.durationMs !== undefined ? duration(r.durationMs) : ""} | ${r.reason.replace(/\|/g, "\\|")} |`,
+        `| ${r.revision} | ${r.kind}${r.method ? ` (${r.method})` : ""} | ${r.version} | ${r.colour ?? "-"} | ${r.result} | ${r.startedAt} | ${r.durationMs !== undefined ? duration(r.durationMs) : ""} | ${r.reason.replace(/\|/g, "\\|")} |`,
     ),
     "",
     `Deploys: ${m.deploys}, succeeded ${m.succeeded} (success rate ${percent(m.successRate)}); rollbacks ${m.rollbacks} (${percent(m.rollbackFrequency)} of deploys)`,
     `DORA: deployment frequency ${m.deploymentFrequencyPerDay === undefined ? "n/a (less than a day of history)" : `${m.deploymentFrequencyPerDay.toFixed(2)}/day`}; change failure rate ${percent(m.changeFailureRate)}; median time to restore ${duration(m.medianTimeToRestoreMs)}; lead time for changes: not recorded (needs commit times)`,
-  );
+  ];
   if (view.warnings.length > 0) lines.push("", ...view.warnings.map((w) => `Warning: ${w}`));
-  return `${lines.join("\n")}\n`;
+  return lines;
 }
