@@ -6,15 +6,15 @@
  * A failure before the switch scales the new colour down and leaves the live one untouched; after it, the active
  * Services flip back at once (run.ts).
  */
-import { APPS, otherColour, type Colour } from "../core/deploy/names.js";
-import { deployment, migrationJob, sharedObjects } from "../core/deploy/manifests.js";
+import { otherColour } from "../core/deploy/names.js";
+import { migrationJob } from "../core/deploy/manifests.js";
 import { jobReadiness } from "../core/deploy/readiness.js";
 import { UsageError } from "../errors.js";
 import type { KubeObject } from "../kube/client.js";
 import type { DeployReport } from "../schemas/deploy-report.js";
 import { StepFailed } from "./steps.js";
 import { pollUntil } from "./wait.js";
-import { Run, isInputError, type EngineDeps, type Images } from "./run.js";
+import { Run, type EngineDeps, type Images, type Plan } from "./run.js";
 
 export interface DeployRequest {
   version: string;
@@ -63,43 +63,20 @@ async function migrate(run: Run, job: ReturnType<typeof migrationJob>): Promise<
   return outcome.value;
 }
 
-/** Apply the idle colour's Deployments and the objects both colours share; the preview Services select the idle colour. */
-async function applyIdle(run: Run, idle: Colour, version: string, images: Images, revision: number): Promise<string> {
-  run.changed = true;
-  const input = { env: run.deps.envName, version, images, colour: idle, revision };
-  const objects = [...sharedObjects(run.config, idle), ...APPS.map((app) => deployment(run.config, input, app))];
-  for (const object of objects) await run.cluster.kube.apply(object as KubeObject);
-  // The colour is new again: it is no longer the old colour waiting to be scaled down.
-  await run.cluster.markScaleDown(idle, undefined);
-  return `${objects.length} objects applied; ${idle} runs ${version}`;
-}
-
 export async function runDeploy(deps: EngineDeps, request: DeployRequest): Promise<DeployReport> {
   const run = new Run(deps, "deploy");
-  const base = { version: request.version, images: request.images };
-  let idle: Colour = "blue";
-  let active: Colour | undefined;
-  try {
+  const plan: Plan = { idle: "blue", base: { version: request.version, images: request.images } };
+  return run.execute(plan, async () => {
     await run.lock();
     const live = await run.readLive();
-    active = live.active;
-    idle = active ? otherColour(active) : "blue";
+    plan.active = live.active;
+    plan.idle = live.active ? otherColour(live.active) : "blue";
     await run.steps.run("runtime secret", () => checkRuntimeSecret(run, request.secretValues));
-    const record = await run.begin({ version: request.version, images: request.images, colour: idle, ...(request.commit ? { commit: request.commit } : {}) });
-    await run.steps.run("migrate", () => migrate(run, migrationJob(run.config, { env: deps.envName, version: request.version, images: request.images, colour: idle, revision: record.revision })));
-    await run.steps.run("apply the idle colour", () => applyIdle(run, idle, request.version, request.images, record.revision));
-    await run.steps.run("wait for ready", () => run.waitReady(idle));
-    await run.steps.run("verify preview routing", () => run.verifyRouting(idle, "preview"));
-    await run.steps.run("smoke the preview", () => run.smokePreview());
-    await run.steps.run("switch", async () => `active Services on ${idle}: ${await run.switchTo(idle)}`);
-    await run.steps.run("bake", () => run.bake(idle));
-    await run.keepOldColour(active);
-    return await run.finish("deployed", `${request.version} is live on ${idle}`, { ...base, colour: idle });
-  } catch (error) {
-    if (isInputError(error)) throw error;
-    const { result, reason } = await run.recover(error, idle, active);
-    return await run.finish(result, reason, { ...base, colour: idle });
-  } finally {
-    await run.unlock();
-  }
+    const record = await run.begin({ version: request.version, images: request.images, colour: plan.idle, ...(request.commit ? { commit: request.commit } : {}) });
+    await run.steps.run("migrate", () => migrate(run, migrationJob(run.config, { env: deps.envName, version: request.version, images: request.images, colour: plan.idle, revision: record.revision })));
+    await run.steps.run("apply the idle colour", () => run.applyColour(plan.idle, request.version, request.images));
+    await run.prove(plan.idle);
+    await run.goLive(plan);
+    return run.finish("deployed", `${request.version} is live on ${plan.idle}`, { ...plan.base, colour: plan.idle });
+  });
 }

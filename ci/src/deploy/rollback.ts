@@ -7,13 +7,11 @@
  */
 import { rollbackTarget } from "../core/deploy/history.js";
 import { isServing } from "../core/deploy/live.js";
-import { deployment, sharedObjects } from "../core/deploy/manifests.js";
-import { APPS, otherColour, type Colour } from "../core/deploy/names.js";
+import { otherColour, type Colour } from "../core/deploy/names.js";
 import { UsageError } from "../errors.js";
-import type { KubeObject } from "../kube/client.js";
 import type { DeployRecord } from "../schemas/deploy-record.js";
 import type { DeployReport } from "../schemas/deploy-report.js";
-import { Run, isInputError, type EngineDeps } from "./run.js";
+import { Run, type EngineDeps, type Plan } from "./run.js";
 
 export interface RollbackRequest {
   toRevision?: number;
@@ -27,43 +25,24 @@ function canFlip(run: Run, idle: Colour, target: DeployRecord): boolean {
 
 export async function runRollback(deps: EngineDeps, request: RollbackRequest): Promise<DeployReport> {
   const run = new Run(deps, "rollback");
-  let base: Pick<DeployReport, "version" | "images"> = { version: "unknown", images: { backend: "unknown", frontend: "unknown" } };
-  let idle: Colour = "blue";
-  let active: Colour | undefined;
-  let method: "flip" | "redeploy" = "flip";
-  try {
+  const plan: Plan = { idle: "blue", base: { version: "unknown", images: { backend: "unknown", frontend: "unknown" } } };
+  return run.execute(plan, async () => {
     await run.lock();
     const live = await run.readLive();
-    active = live.active;
-    if (!active) throw new UsageError(`rollback: nothing is live in ${deps.envName} to roll back from`, { suggestion: "deploy first" });
-    idle = otherColour(active);
+    if (!live.active) throw new UsageError(`rollback: nothing is live in ${deps.envName} to roll back from`, { suggestion: "deploy first" });
+    plan.active = live.active;
+    plan.idle = otherColour(live.active);
     const target = rollbackTarget(run.records, request.toRevision);
-    base = { version: target.version, images: target.images };
-    method = canFlip(run, idle, target) ? "flip" : "redeploy";
-    await run.begin({ version: target.version, images: target.images, colour: idle, rollbackTo: target.revision, method, ...(target.commit ? { commit: target.commit } : {}) });
+    const method = canFlip(run, plan.idle, target) ? "flip" : "redeploy";
+    plan.base = { version: target.version, images: target.images, method };
+    await run.begin({ version: target.version, images: target.images, colour: plan.idle, rollbackTo: target.revision, method, ...(target.commit ? { commit: target.commit } : {}) });
     if (method === "flip") {
-      run.steps.skip("apply the idle colour", `${idle} still runs revision ${target.revision}'s images: a selector flip`);
+      run.steps.skip("apply the idle colour", `${plan.idle} still runs revision ${target.revision}'s images: a selector flip`);
     } else {
-      await run.steps.run("apply the idle colour", async () => {
-        run.changed = true;
-        const input = { env: deps.envName, version: target.version, images: target.images, colour: idle, revision: run.record!.revision };
-        for (const object of [...sharedObjects(run.config, idle), ...APPS.map((app) => deployment(run.config, input, app))]) await run.cluster.kube.apply(object as KubeObject);
-        await run.cluster.markScaleDown(idle, undefined);
-        return `${idle} redeployed with revision ${target.revision}'s digests`;
-      });
-      await run.steps.run("wait for ready", () => run.waitReady(idle));
-      await run.steps.run("verify preview routing", () => run.verifyRouting(idle, "preview"));
-      await run.steps.run("smoke the preview", () => run.smokePreview());
+      await run.steps.run("apply the idle colour", async () => `${await run.applyColour(plan.idle, target.version, target.images)} (revision ${target.revision}'s digests)`);
+      await run.prove(plan.idle);
     }
-    await run.steps.run("switch", async () => `active Services on ${idle}: ${await run.switchTo(idle)}`);
-    await run.steps.run("bake", () => run.bake(idle));
-    await run.keepOldColour(active);
-    return await run.finish("deployed", `back on revision ${target.revision} (${target.version}) by ${method}`, { ...base, colour: idle, method });
-  } catch (error) {
-    if (isInputError(error)) throw error;
-    const { result, reason } = await run.recover(error, idle, active);
-    return await run.finish(result, reason, { ...base, colour: idle, method });
-  } finally {
-    await run.unlock();
-  }
+    await run.goLive(plan);
+    return run.finish("deployed", `back on revision ${target.revision} (${target.version}) by ${method}`, { ...plan.base, colour: plan.idle });
+  });
 }

@@ -17,6 +17,7 @@ import { bakeDecision, plannedRounds, type BakeRound } from "../core/deploy/bake
 import { interrupted, liveRecord, nextRevision, prunable } from "../core/deploy/history.js";
 import { combineReadiness, deploymentReadiness } from "../core/deploy/readiness.js";
 import { checkRouting } from "../core/deploy/routing.js";
+import { deployment, sharedObjects } from "../core/deploy/manifests.js";
 import { APPS, LABEL, names, otherColour, type App, type Colour } from "../core/deploy/names.js";
 import { compileHealthChecks } from "../core/config/environments.js";
 import { defaultRunOptions, runChecks, type Clock, type Probe } from "../core/checks/run.js";
@@ -58,6 +59,15 @@ export interface EngineDeps {
 export interface Images {
   backend: string;
   frontend: string;
+}
+
+/** What a run is bringing live, filled in as it learns it (the recovery and the report read it). */
+export interface Plan {
+  /** The colour the run brings up (and switches to). */
+  idle: Colour;
+  /** The colour live when the run started: what a failure after the switch flips back to. */
+  active?: Colour | undefined;
+  base: Pick<DeployReport, "version" | "images"> & Partial<Pick<DeployReport, "colour" | "method">>;
 }
 
 /** A run reached a state it cannot recover from by itself. */
@@ -407,6 +417,47 @@ export class Run {
     const active = this.live?.active;
     if (!active) return "nothing (no colour was live)";
     return `${active} ${this.live!.colours[active].version ?? ""}`.trim();
+  }
+
+  /**
+   * Run `body` with recovery: invalid input is rethrown (exit 2, nothing changed), any other failure is recovered as the
+   * rules above say and reported; the lock is released in every case.
+   */
+  async execute(plan: Plan, body: (plan: Plan) => Promise<DeployReport>): Promise<DeployReport> {
+    try {
+      return await body(plan);
+    } catch (error) {
+      if (isInputError(error)) throw error;
+      const { result, reason } = await this.recover(error, plan.idle, plan.active);
+      return await this.finish(result, reason, { ...plan.base, colour: plan.idle });
+    } finally {
+      await this.unlock();
+    }
+  }
+
+  /** Apply a colour's Deployments (these images) and the objects both colours share; the preview selects this colour. */
+  async applyColour(colour: Colour, version: string, images: Images): Promise<string> {
+    this.changed = true;
+    const input = { env: this.deps.envName, version, images, colour, revision: this.record!.revision };
+    const objects = [...sharedObjects(this.config, colour), ...APPS.map((app) => deployment(this.config, input, app))];
+    for (const object of objects) await this.cluster.kube.apply(object as KubeObject);
+    // The colour is new again: it is no longer the old colour waiting to be scaled down.
+    await this.cluster.markScaleDown(colour, undefined);
+    return `${objects.length} objects applied; ${colour} runs ${version}`;
+  }
+
+  /** The colour is up: wait for it, prove its preview routing and smoke it. */
+  async prove(colour: Colour): Promise<void> {
+    await this.steps.run("wait for ready", () => this.waitReady(colour));
+    await this.steps.run("verify preview routing", () => this.verifyRouting(colour, "preview"));
+    await this.steps.run("smoke the preview", () => this.smokePreview());
+  }
+
+  /** Switch to the colour, bake it, keep the old one for a flip rollback. */
+  async goLive(plan: Plan): Promise<void> {
+    await this.steps.run("switch", async () => `active Services on ${plan.idle}: ${await this.switchTo(plan.idle)}`);
+    await this.steps.run("bake", () => this.bake(plan.idle));
+    await this.keepOldColour(plan.active);
   }
 
   // -------------------------------------------------------------------------------------------------- the end

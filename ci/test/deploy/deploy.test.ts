@@ -4,24 +4,11 @@
 import type { V1Deployment, V1EndpointSlice, V1Pod, V1Service } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/kube/client.js";
-import { startStack, type Stack } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
-import { cli, createRuntimeSecret, digestRef, imageArgs, kube, newNamespace, reportOf, startProxy, startWebhook, writeConfig, type SwitchableProxy } from "./harness.js";
+import { cli, createRuntimeSecret, digestRef, imageArgs, kube, newNamespace, reportOf, startWebhook, usePlatform, writeConfig } from "./harness.js";
 
 const dir = tempDir("deploy-");
-let stack: Stack;
-let preview: SwitchableProxy;
-let publicUrl: SwitchableProxy;
-
-beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  preview = await startProxy(stack.nginx!.url);
-  publicUrl = await startProxy(stack.nginx!.url);
-});
-afterAll(async () => {
-  await Promise.all([preview?.stop(), publicUrl?.stop()]);
-  await stack?.stop();
-});
+const platform = usePlatform();
 
 const get = <T>(apiVersion: string, kind: string, namespace: string, name: string) => kube().get<T & KubeObject>({ apiVersion, kind, namespace, name });
 const list = <T>(apiVersion: string, kind: string, namespace: string, selector: string) => kube().list<T & KubeObject>(apiVersion, kind, namespace, selector);
@@ -45,7 +32,7 @@ describe("deploy, rollback and status on the real API server", () => {
   beforeAll(async () => {
     namespace = await newNamespace("happy");
     await createRuntimeSecret(namespace);
-    config = writeConfig(dir, { namespace, urls: { public: publicUrl.url, preview: preview.url } });
+    config = writeConfig(dir, { namespace, urls: platform.urls() });
     webhook = await startWebhook();
   });
   afterAll(async () => webhook?.stop());
@@ -65,7 +52,7 @@ describe("deploy, rollback and status on the real API server", () => {
     const active = await routing(namespace, "helloagents-backend", "backend", "blue");
     expect(active.endpoints).toEqual(active.pods);
     expect(active.pods).toHaveLength(2);
-    expect(preview.seen.length).toBeGreaterThan(0); // the smoke suite ran against the preview URL
+    expect(platform.preview.seen.length).toBeGreaterThan(0); // the smoke suite ran against the preview URL
     // progress: one line per step on stderr, the JSON alone on stdout
     expect(run.stderr).toMatch(/^deploy test: \[1\] lock: ok: held by /m);
     expect(run.stderr).toMatch(/deploy test: \[10\] switch: ok: active Services on blue/);

@@ -2,30 +2,13 @@
 // (kwok pod behaviours, ci/test/k8s/README.md), a preview that fails its smoke, and public health that fails after the
 // switch (a test-controlled proxy in front of the real stack). Each leaves the old version serving.
 import type { V1Deployment, V1EndpointSlice, V1Pod } from "@kubernetes/client-node";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/kube/client.js";
-import { startStack, type Stack } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
-import { cli, createRuntimeSecret, imageArgs, kube, newNamespace, reportOf, startProxy, startWebhook, writeConfig, type SwitchableProxy, type TestEnvironment } from "./harness.js";
+import { cli, createRuntimeSecret, imageArgs, kube, newNamespace, reportOf, startWebhook, usePlatform, writeConfig, type TestEnvironment } from "./harness.js";
 
 const dir = tempDir("deploy-failures-");
-let stack: Stack;
-let preview: SwitchableProxy;
-let publicUrl: SwitchableProxy;
-
-beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  preview = await startProxy(stack.nginx!.url);
-  publicUrl = await startProxy(stack.nginx!.url);
-});
-afterAll(async () => {
-  await Promise.all([preview?.stop(), publicUrl?.stop()]);
-  await stack?.stop();
-});
-beforeEach(() => {
-  preview.mode = "pass";
-  publicUrl.mode = "pass";
-});
+const platform = usePlatform();
 
 const deployment = (namespace: string, name: string) => kube().get<V1Deployment & KubeObject>({ apiVersion: "apps/v1", kind: "Deployment", namespace, name });
 
@@ -44,7 +27,7 @@ async function expectBlueServes(namespace: string): Promise<void> {
 async function withBlueLive(prefix: string): Promise<{ namespace: string; config: (deploy?: TestEnvironment["deploy"]) => string }> {
   const namespace = await newNamespace(prefix);
   await createRuntimeSecret(namespace);
-  const config = (deploy?: TestEnvironment["deploy"]) => writeConfig(dir, { namespace, urls: { public: publicUrl.url, preview: preview.url }, ...(deploy ? { deploy } : {}) });
+  const config = (deploy?: TestEnvironment["deploy"]) => writeConfig(dir, { namespace, urls: platform.urls(), ...(deploy ? { deploy } : {}) });
   const first = await cli(["deploy", "--env", "test", "--config", config(), "--version", "v1.0.0", ...imageArgs("v1.0.0"), "--json"]);
   expect(reportOf(first).result, first.stderr).toBe("deployed");
   return { namespace, config };
@@ -89,7 +72,7 @@ describe("deploys that must not go live (real API server)", () => {
 
   it("the preview fails its smoke: same as not ready, the switch never happens", async () => {
     const { namespace, config } = await withBlueLive("smoke");
-    preview.mode = "fail";
+    platform.preview.mode = "fail";
     const run = await cli(["deploy", "--env", "test", "--config", config(), "--version", "v2.0.0", ...imageArgs("v2.0.0"), "--json"]);
     const report = reportOf(run);
     expect(run.code).toBe(1);
@@ -102,7 +85,7 @@ describe("deploys that must not go live (real API server)", () => {
 
   it("public health fails after the switch: flips back to blue at once, verifies it, scales green down, exit 1", async () => {
     const { namespace, config } = await withBlueLive("bake");
-    publicUrl.mode = "fail-api";
+    platform.public.mode = "fail-api";
     const run = await cli(["deploy", "--env", "test", "--config", config({ strategy: { bakeTime: "3s", probeInterval: "500ms", maxFailureRatio: 0.2 } }), "--version", "v2.0.0", ...imageArgs("v2.0.0"), "--json"]);
     const report = reportOf(run);
     expect(run.code).toBe(1);

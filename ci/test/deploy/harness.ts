@@ -17,7 +17,8 @@ import { stringify } from "yaml";
 import { createKube, type Kube, type KubeObject } from "../../src/kube/client.js";
 import { loadKubeconfig } from "../../src/kube/kubeconfig.js";
 import { runCli, type CliResult } from "../support/cli.js";
-import { ciRoot, helloCiBin } from "../support/stack.js";
+import { afterAll, beforeAll, beforeEach } from "vitest";
+import { ciRoot, helloCiBin, startStack, type Stack } from "../support/stack.js";
 
 const dnsPreload = fileURLToPath(new URL("../support/loopback-only-dns.mjs", import.meta.url));
 
@@ -159,6 +160,39 @@ export function reportOf(result: CliResult): { result: string; exitCode: number;
   } catch {
     throw new Error(`hello-ci printed no JSON report (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
   }
+}
+
+// ---- the real platform behind two proxies a test can break ---------------------------------------------------------
+
+export interface Platform {
+  stack: Stack;
+  /** Where the preview Services "answer" (the pre-switch smoke). */
+  preview: SwitchableProxy;
+  /** Where the environment's public URLs point (the bake's health checks). */
+  public: SwitchableProxy;
+  urls(): Urls;
+}
+
+/**
+ * For a test file: the real stack (PostgreSQL, Redis, backend, nginx with the built console) started once, with a
+ * preview and a public proxy in front of it, both passing again before each test.
+ */
+export function usePlatform(): Platform {
+  const platform = { urls: () => ({ public: platform.public.url, preview: platform.preview.url }) } as Platform;
+  beforeAll(async () => {
+    platform.stack = await startStack({ nginx: true });
+    platform.preview = await startProxy(platform.stack.nginx!.url);
+    platform.public = await startProxy(platform.stack.nginx!.url);
+  });
+  afterAll(async () => {
+    await Promise.all([platform.preview?.stop(), platform.public?.stop()]);
+    await platform.stack?.stop();
+  });
+  beforeEach(() => {
+    if (platform.preview) platform.preview.mode = "pass";
+    if (platform.public) platform.public.mode = "pass";
+  });
+  return platform;
 }
 
 // ---- a proxy a test can break -------------------------------------------------------------------------------------

@@ -7,14 +7,13 @@ import { join } from "node:path";
 import type { V1Service } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/kube/client.js";
-import { repoRoot, startStack, type Stack } from "../support/stack.js";
+import { repoRoot } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
-import { cli, cliWatching, createRuntimeSecret, imageArgs, kube, newNamespace, reportOf, startProxy, stateDir, writeConfig, type SwitchableProxy } from "./harness.js";
+import { cli, cliWatching, createRuntimeSecret, imageArgs, kube, newNamespace, reportOf, stateDir, usePlatform, writeConfig } from "./harness.js";
 
 const dir = tempDir("deploy-outage-");
 const CLUSTER = join(repoRoot, "ci/test/k8s/cluster.sh");
-let stack: Stack;
-let proxy: SwitchableProxy;
+const platform = usePlatform();
 
 /** Kill the API server (like a crash), or start it again (cluster.sh also restarts its controllers). */
 function apiserver(action: "stop" | "start"): void {
@@ -53,11 +52,9 @@ let config: string;
 let slowConfig: string;
 
 beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  proxy = await startProxy(stack.nginx!.url);
   namespace = await newNamespace("outage");
   await createRuntimeSecret(namespace);
-  const urls = { public: proxy.url, preview: proxy.url };
+  const urls = platform.urls();
   config = writeConfig(dir, { namespace, urls });
   // The new colour takes a few seconds to become ready (kwok ready-after), and the bake lasts a few seconds: time to
   // stop the API server in the middle of either.
@@ -65,11 +62,7 @@ beforeAll(async () => {
   const first = await cli(["deploy", "--env", "test", "--config", config, "--version", "v1.0.0", ...imageArgs("v1.0.0"), "--json"]);
   expect(reportOf(first).result, first.stderr).toBe("deployed");
 });
-afterAll(async () => {
-  apiserver("start"); // never leave the shared cluster without its API server
-  await proxy?.stop();
-  await stack?.stop();
-});
+afterAll(() => apiserver("start")); // never leave the shared cluster without its API server
 
 /** Deploy with the slow config and stop the API server when a progress line matches `when`. */
 async function deployAndStopAt(version: string, when: RegExp) {

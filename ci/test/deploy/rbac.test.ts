@@ -4,26 +4,16 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { KubeObject } from "../../src/kube/client.js";
-import { repoRoot, startStack, type Stack } from "../support/stack.js";
+import { repoRoot } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
-import { cli, createRuntimeSecret, imageArgs, kube, kubeconfigPath, newNamespace, reportOf, startProxy, writeConfig, type SwitchableProxy } from "./harness.js";
+import { cli, createRuntimeSecret, imageArgs, kube, kubeconfigPath, newNamespace, reportOf, usePlatform, writeConfig } from "./harness.js";
 
 const dir = tempDir("deploy-rbac-");
 const ROLE = parse(readFileSync(join(repoRoot, "docs/deploy-role.yaml"), "utf8")) as KubeObject & { rules: Array<{ resources: string[]; verbs: string[] }> };
-let stack: Stack;
-let proxy: SwitchableProxy;
-
-beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  proxy = await startProxy(stack.nginx!.url);
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await stack?.stop();
-});
+const platform = usePlatform();
 
 /** A namespace with a ServiceAccount bound to `role`, and a kubeconfig that authenticates as that ServiceAccount. */
 async function deployerKubeconfig(namespace: string, role: typeof ROLE): Promise<string> {
@@ -56,7 +46,7 @@ describe("the documented deployer Role (real API server, RBAC enforced)", () => 
     const namespace = await newNamespace("rbac");
     await createRuntimeSecret(namespace);
     const kubeconfig = await deployerKubeconfig(namespace, ROLE);
-    const config = writeConfig(dir, { namespace, urls: { public: proxy.url, preview: proxy.url } });
+    const config = writeConfig(dir, { namespace, urls: platform.urls() });
     for (const version of ["v1.0.0", "v1.1.0"]) {
       const run = await cli(["deploy", "--env", "test", "--config", config, "--version", version, ...imageArgs(version), "--kubeconfig", kubeconfig, "--json"]);
       expect(reportOf(run).result, run.stderr).toBe("deployed");
@@ -73,7 +63,7 @@ describe("the documented deployer Role (real API server, RBAC enforced)", () => 
     await createRuntimeSecret(namespace);
     const role = { ...ROLE, metadata: { name: "helloagents-deployer-no-lease" }, rules: ROLE.rules.filter((r) => !r.resources.includes("leases")) };
     const kubeconfig = await deployerKubeconfig(namespace, role);
-    const run = await cli(["deploy", "--env", "test", "--config", writeConfig(dir, { namespace, urls: { public: proxy.url, preview: proxy.url } }), "--version", "v1.0.0", ...imageArgs("v1.0.0"), "--kubeconfig", kubeconfig, "--json"]);
+    const run = await cli(["deploy", "--env", "test", "--config", writeConfig(dir, { namespace, urls: platform.urls() }), "--version", "v1.0.0", ...imageArgs("v1.0.0"), "--kubeconfig", kubeconfig, "--json"]);
     expect(run.code).toBe(3);
     expect(run.stderr).toMatch(new RegExp(`^hello-ci: deploy test: unreachable: not allowed to get lease ${namespace}/helloagents-deploy: leases\\.coordination\\.k8s\\.io "helloagents-deploy" is forbidden: User "system:serviceaccount:${namespace}:deployer" cannot get resource "leases"`, "m"));
     expect(await kube().list("apps/v1", "Deployment", namespace)).toEqual([]);
