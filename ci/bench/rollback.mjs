@@ -16,11 +16,10 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:http";
 import { tmpdir } from "node:os";
-import { gzipSync } from "node:zlib";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startPlatformStandin } from "../test/support/platform-standin.mjs";
 
 const ci = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const cluster = join(ci, "test/k8s/cluster.sh");
@@ -40,21 +39,7 @@ function sh(cmd, args, options = {}) {
 }
 
 // ---- a stand-in for the platform's HTTP surface (what the smoke suite and the health checks read) -------------------
-const headers = {
-  "content-security-policy": "default-src 'self'; object-src 'none'; frame-ancestors 'none'",
-  "x-content-type-options": "nosniff",
-  "referrer-policy": "no-referrer",
-};
-const server = createServer((req, res) => {
-  const path = (req.url ?? "/").split("?")[0];
-  if (path === "/health") return res.writeHead(200, { "content-type": "text/plain", ...headers }).end("ok");
-  if (path === "/api/health" || path === "/api/health/db") return res.writeHead(200, { "content-type": "application/health+json" }).end('{"status":"pass"}');
-  if (path === "/api/agents") return res.writeHead(200, { "content-type": "application/json" }).end('{"items":[],"total":0,"limit":20,"offset":0}');
-  if (path === "/assets/index.js") return res.writeHead(200, { "content-type": "text/javascript", "content-encoding": "gzip" }).end(gzipSync("export {};"));
-  return res.writeHead(200, { "content-type": "text/html; charset=utf-8", ...headers }).end('<!doctype html><title>HelloAgents</title><script type="module" src="/assets/index.js"></script>');
-});
-await new Promise((r) => server.listen(0, "127.0.0.1", r));
-const url = `http://127.0.0.1:${server.address().port}`;
+const { url, stop } = await startPlatformStandin();
 
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
@@ -166,7 +151,7 @@ try {
     }),
   );
 } finally {
-  server.close();
+  await stop();
   if (ownCluster) sh("bash", [cluster, "down"], { allowFail: true, stdio: ["ignore", "inherit", "inherit"] });
   rmSync(work, { recursive: true, force: true });
 }

@@ -58,8 +58,8 @@ export function imageArgs(version: string): string[] {
 export interface Urls {
   /** Where the public URLs of the environment point (the bake's health checks). */
   public: string;
-  /** Where the preview Services answer (the pre-switch smoke). */
-  preview: string;
+  /** Where the preview Services answer (the pre-switch smoke); without it, through the API server's service proxy. */
+  preview?: string;
 }
 
 export interface TestEnvironment {
@@ -91,7 +91,7 @@ export function writeConfig(dir: string, env: TestEnvironment): string {
     apps: { backend: { replicas: 2 }, frontend: { replicas: 1 }, ...(extra.apps as object | undefined) },
     runtimeSecret: { name: "helloagents-runtime", keys: RUNTIME_KEYS },
     strategy: { ...BASE_STRATEGY, ...(extra.strategy as object | undefined) },
-    preview: { url: env.urls.preview },
+    preview: env.urls.preview ? { url: env.urls.preview } : {},
     ...Object.fromEntries(Object.entries(extra).filter(([k]) => k !== "apps" && k !== "strategy")),
   };
   const config = {
