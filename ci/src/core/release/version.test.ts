@@ -30,7 +30,7 @@ describe("parseReleaseVersion", () => {
     expect(parseReleaseVersion(undefined)).toEqual({ ok: false, reason: `missing version: ${VERSION_HINT}` });
   });
 
-  it("rejects build metadata instead of sanitising + to - (1.2.3-build.5 would read as a prerelease)", () => {
+  it("rejects build metadata, which metadata-action would silently drop (v1.2.3+build.5 would overwrite 1.2.3's tags)", () => {
     const parsed = parseReleaseVersion("v1.2.3+build.5");
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) expect(parsed.reason).toMatch(/build metadata \(\+build\.5\)/);

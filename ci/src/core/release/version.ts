@@ -2,8 +2,8 @@
  * Release versions, parsed the way docker/metadata-action's `type=semver` does (it uses the `semver` package too):
  * an optional leading `v`, then strict SemVer 2.0 MAJOR.MINOR.PATCH[-PRERELEASE].
  *
- * Build metadata (`+build.5`) is rejected rather than sanitised: `+` is not a tag character, and the sanitised
- * `1.2.3-build.5` would read as a *prerelease* of 1.2.3, which is a different (lower) version.
+ * Build metadata (`+build.5`) is rejected: metadata-action's `{{version}}` silently drops it (`v1.2.3+build.5` would be
+ * tagged `1.2.3`, `1.2`, `1`, `latest`, overwriting the plain release's tags), and `+` is not a tag character anyway.
  */
 import semver from "semver";
 
