@@ -40,6 +40,7 @@ const steps = [
   { group: "test", name: "compose: docker-compose config", cwd: ".", cmd: ["bash", "test/compose/check.sh"] },
   { group: "test", name: "k8s: control plane suite", cwd: ".", cmd: ["bash", "ci/test/k8s/test.sh"], gotest: true },
   { group: "test", name: "ci: deploy on the k8s control plane", cwd: "ci", cmd: ["npx", "vitest", "run", "--config", "vitest.deploy.config.ts"], junit: ["ci/reports/deploy-junit.xml"] },
+  { group: "test", name: "ci: deploy on ECS (moto)", cwd: "ci", cmd: ["npx", "vitest", "run", "--config", "vitest.ecs.config.ts"], junit: ["ci/reports/ecs-junit.xml"] },
 ];
 
 const args = process.argv.slice(2);

@@ -100,12 +100,12 @@ export class ScriptedEcs {
 
   /** A deployment already in progress on a service (another pipeline's). */
   seedInProgress(cluster: string, service: string, account = "123456789012", region = "eu-west-1"): string {
-    const d = this.newDeployment(cluster, service, account, region, "arn:aws:ecs:x:1:task-definition/other:1", "arn:aws:ecs:x:1:task-definition/other:2", "blue-green");
+    const d = this.newDeployment({ cluster, service, account, region, source: "arn:aws:ecs:x:1:task-definition/other:1", target: "arn:aws:ecs:x:1:task-definition/other:2", scenario: "blue-green" });
     d.stage = "SCALE_UP";
     return d.arn;
   }
 
-  private newDeployment(cluster: string, service: string, account: string, region: string, source: string, target: string, scenario: Scenario): SimDeployment {
+  private newDeployment({ cluster, service, account, region, source, target, scenario }: { cluster: string; service: string; account: string; region: string; source: string; target: string; scenario: Scenario }): SimDeployment {
     const id = randomBytes(8).toString("hex");
     const d: SimDeployment = {
       arn: `arn:aws:ecs:${region}:${account}:service-deployment/${cluster}/${service}/${id}`,
@@ -154,7 +154,7 @@ export class ScriptedEcs {
     if (target === `${ECS}UpdateService` && answer.status === 200) {
       const service = (JSON.parse(answer.body.toString()) as { service: { serviceArn: string; taskDefinition: string } }).service;
       const [, region, account] = /^arn:aws:ecs:([^:]+):(\d+):/.exec(service.serviceArn)!;
-      this.newDeployment(String(body.cluster), String(body.service).split("/").pop()!, account!, region!, before ?? "", service.taskDefinition, this.scenario);
+      this.newDeployment({ cluster: String(body.cluster), service: String(body.service).split("/").pop()!, account: account!, region: region!, source: before ?? "", target: service.taskDefinition, scenario: this.scenario });
     }
     res.writeHead(answer.status, answer.headers).end(answer.body);
   }

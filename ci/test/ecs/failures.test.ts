@@ -111,7 +111,7 @@ describe("an ECS deploy that fails, and what is live after it", () => {
     const run = await deploy("v1.0.0");
     expect(reportOf(run).result, run.stderr).toBe("deployed");
     expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(/deploy test:   AWS describe the service \(ecs:DescribeServices\): ThrottlingException: Rate exceeded; retry 1 in \d+ ms/);
+    expect(run.stderr).toMatch(/deploy test: {3}AWS describe the service \(ecs:DescribeServices\): ThrottlingException: Rate exceeded; retry 1 in \d+ ms/);
     expect(run.stderr).toMatch(/AWS register the task definition \(ecs:RegisterTaskDefinition\): ThrottlingException: Rate exceeded; retry 1 in/);
     expect(endpoint.callsOf("RegisterTaskDefinition")).toHaveLength(2);
     expect(endpoint.faults.every((f) => f.times === 0)).toBe(true);

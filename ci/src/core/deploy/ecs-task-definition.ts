@@ -168,7 +168,7 @@ export function allowedDifferences(config: EcsDeploy): (path: string) => boolean
 }
 
 /** The unexpected differences between the live revision and the one about to be registered (empty: safe). */
-export function unexpectedDifferences(live: TaskDefinition, next: RegisterTaskDefinitionCommandInput, config: EcsDeploy): string[] {
+export function unexpectedDifferences(live: TaskDefinition, next: RegisterTaskDefinitionCommandInput | TaskDefinition, config: EcsDeploy): string[] {
   const ok = allowedDifferences(config);
   return diff(live, next).filter((path) => !ok(path));
 }
