@@ -1,8 +1,9 @@
 /**
  * Deploy, rollback and status: the toolkit's `hello-ci deploy|rollback|status` run in the toolkit container with the
- * kubeconfig mounted as a secret file, the webhook URL and runtime Secret values as secret variables, and (for a
- * cluster whose API server is on the host's loopback: kind, k3d, minikube) a tunnel to it. The release's images are
- * resolved to digests on the engine first: a deploy never uses a tag.
+ * kubeconfig mounted as a secret file (Kubernetes environments) or the AWS credentials as secret variables (ECS
+ * environments), the webhook URL and runtime Secret values as secret variables, and (for a cluster whose API server
+ * is on the host's loopback: kind, k3d, minikube) a tunnel to it. The release's images are resolved to digests on the
+ * engine first: a deploy never uses a tag.
  */
 import { Container, Directory, Secret, Service } from "@dagger.io/dagger"
 
@@ -22,9 +23,22 @@ export interface RuntimeSecretValue {
   readonly value: Secret
 }
 
+/** AWS credentials for an ECS environment (`with-aws-credentials`): the SDK's standard environment variables, as secrets. */
+export interface AwsCredentials {
+  readonly accessKeyId: Secret
+  readonly secretAccessKey: Secret
+  readonly sessionToken?: Secret
+}
+
+/** Where an environment deploys to, as `hello-ci deploy-images` says. */
+export type DeployTarget = "kubernetes" | "ecs"
+
 /** How to reach the cluster and what to hand the toolkit. */
 export interface ClusterAccess {
-  readonly kubeconfig: Secret
+  /** Kubernetes environments only. */
+  readonly kubeconfig?: Secret
+  /** ECS environments only. */
+  readonly aws?: AwsCredentials
   /** A tunnel to an API server on the host's loopback (`--api-server tcp://localhost:6443`). */
   readonly apiServer?: Service
   readonly webhook?: Secret
@@ -33,8 +47,18 @@ export interface ClusterAccess {
 
 /** The toolkit with the cluster's credentials mounted, and the flags that point hello-ci at them. */
 export async function clusterToolkit(toolkit: Container, access: ClusterAccess): Promise<{ ctr: Container; args: string[] }> {
-  let ctr = toolkit.withMountedSecret(KUBECONFIG_PATH, access.kubeconfig).withEnvVariable("KUBECONFIG", KUBECONFIG_PATH)
-  const args = ["--kubeconfig", KUBECONFIG_PATH]
+  let ctr = toolkit
+  const args: string[] = []
+  if (access.kubeconfig) {
+    ctr = ctr.withMountedSecret(KUBECONFIG_PATH, access.kubeconfig).withEnvVariable("KUBECONFIG", KUBECONFIG_PATH)
+    args.push("--kubeconfig", KUBECONFIG_PATH)
+  } else if (access.apiServer) {
+    throw new Error("--api-server tunnels to a Kubernetes API server: give --kubeconfig too")
+  }
+  if (access.aws) {
+    ctr = ctr.withSecretVariable("AWS_ACCESS_KEY_ID", access.aws.accessKeyId).withSecretVariable("AWS_SECRET_ACCESS_KEY", access.aws.secretAccessKey)
+    if (access.aws.sessionToken) ctr = ctr.withSecretVariable("AWS_SESSION_TOKEN", access.aws.sessionToken)
+  }
   if (access.apiServer) {
     const port = new URL(`tcp://${await access.apiServer.endpoint()}`).port
     ctr = ctr.withServiceBinding(API_SERVER_ALIAS, access.apiServer)
@@ -48,12 +72,24 @@ export async function clusterToolkit(toolkit: Container, access: ClusterAccess):
   return { ctr, args }
 }
 
-/** The release's tag references for the environment (`hello-ci deploy-images`). */
-export async function releaseImages(toolkit: Container, env: string, version: string): Promise<{ backend: string; frontend: string }> {
+/** The release's tag references for the environment and where it deploys to (`hello-ci deploy-images`). */
+export async function releaseImages(toolkit: Container, env: string, version: string): Promise<{ backend: string; frontend: string; target: DeployTarget }> {
   const run = await okOrThrow(await runToolkit(toolkit, ["deploy-images", "--env", env, "--version", version]), { refusal: "deploy refused the input" })
-  const parsed = JSON.parse(await run.stdout()) as { backend?: unknown; frontend?: unknown }
+  const parsed = JSON.parse(await run.stdout()) as { backend?: unknown; frontend?: unknown; target?: unknown }
   if (typeof parsed.backend !== "string" || typeof parsed.frontend !== "string") throw new Error("deploy-images: unexpected JSON (expected backend and frontend references)")
-  return { backend: parsed.backend, frontend: parsed.frontend }
+  const target: DeployTarget = parsed.target === "ecs" ? "ecs" : "kubernetes"
+  return { backend: parsed.backend, frontend: parsed.frontend, target }
+}
+
+/** Refuse, before anything is resolved, credentials that do not fit the environment's target. */
+export function checkAccess(fn: string, env: string, target: DeployTarget, access: Pick<ClusterAccess, "kubeconfig" | "aws">): void {
+  if (target === "kubernetes" && !access.kubeconfig) {
+    throw new Error(`${fn}: environment ${env} deploys to Kubernetes: give --kubeconfig file://… (a kubeconfig with embedded credentials)`)
+  }
+  if (target === "ecs") {
+    if (access.kubeconfig) throw new Error(`${fn}: environment ${env} deploys to ECS: drop --kubeconfig and give AWS credentials with with-aws-credentials`)
+    if (!access.aws) throw new Error(`${fn}: environment ${env} deploys to ECS: give AWS credentials first, e.g. with-aws-credentials --access-key-id env://AWS_ACCESS_KEY_ID --secret-access-key env://AWS_SECRET_ACCESS_KEY --session-token env://AWS_SESSION_TOKEN`)
+  }
 }
 
 /**

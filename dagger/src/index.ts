@@ -8,7 +8,7 @@ import { Container, Directory, File, GitRef, Platform, Secret, Service, argument
 
 import { backendTestRun, ruffCheckRun, ruffFormatRun } from "./backend.js"
 import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage, releaseVariants, sourceVariants } from "./build.js"
-import { clusterToolkit, releaseImages, runDeployCommand, type ClusterAccess } from "./deploy.js"
+import { checkAccess, clusterToolkit, releaseImages, runDeployCommand, type ClusterAccess } from "./deploy.js"
 import { devStack } from "./dev.js"
 import { npmRun } from "./frontend.js"
 import { healthArgs, smokeStack, verdictOrThrow, verdictRun } from "./health.js"
@@ -72,6 +72,10 @@ export class Helloagents {
   /** Runtime Secret keys and their values a deploy sets first (`with-runtime-secret`), in step. */
   runtimeSecretKeys: string[]
   runtimeSecretValues: Secret[]
+  /** AWS credentials for ECS environments (`with-aws-credentials`). */
+  awsAccessKeyId?: Secret
+  awsSecretAccessKey?: Secret
+  awsSessionToken?: Secret
 
   constructor(
     /**
@@ -369,21 +373,46 @@ export class Helloagents {
     return this.copy({ runtimeSecretKeys: [...this.runtimeSecretKeys, key], runtimeSecretValues: [...this.runtimeSecretValues, value] })
   }
 
-  /** How the toolkit reaches the cluster: the kubeconfig, an optional tunnel, the webhook and runtime Secret values. */
-  private clusterAccess(kubeconfig: Secret, apiServer: Service | undefined): ClusterAccess {
-    const runtimeSecrets = this.runtimeSecretKeys.map((key, i) => ({ key, value: this.runtimeSecretValues[i]! }))
-    return { kubeconfig, runtimeSecrets, ...(apiServer ? { apiServer } : {}), ...(this.deployWebhook ? { webhook: this.deployWebhook } : {}) }
+  /** Use these AWS credentials for environments that deploy to ECS, e.g. the short-lived keys of configure-aws-credentials. */
+  @func()
+  withAwsCredentials(
+    /** Access key id, e.g. env://AWS_ACCESS_KEY_ID. */
+    accessKeyId: Secret,
+    /** Secret access key, e.g. env://AWS_SECRET_ACCESS_KEY. */
+    secretAccessKey: Secret,
+    /** Session token of temporary credentials (an assumed role, GitHub OIDC), e.g. env://AWS_SESSION_TOKEN. */
+    sessionToken?: Secret,
+  ): Helloagents {
+    return this.copy({ awsAccessKeyId: accessKeyId, awsSecretAccessKey: secretAccessKey, ...(sessionToken ? { awsSessionToken: sessionToken } : {}) })
   }
 
-  /** Deploy a release to an environment: blue/green on Kubernetes, flipped back on failure; returns the report directory. */
+  /**
+   * How the toolkit reaches the environment: a kubeconfig or AWS credentials, an optional tunnel, and for runs that
+   * change it (`changes`) the webhook and runtime Secret values.
+   */
+  private clusterAccess(kubeconfig: Secret | undefined, apiServer: Service | undefined, changes = true): ClusterAccess {
+    const runtimeSecrets = changes ? this.runtimeSecretKeys.map((key, i) => ({ key, value: this.runtimeSecretValues[i]! })) : []
+    const aws = this.awsAccessKeyId && this.awsSecretAccessKey
+      ? { accessKeyId: this.awsAccessKeyId, secretAccessKey: this.awsSecretAccessKey, ...(this.awsSessionToken ? { sessionToken: this.awsSessionToken } : {}) }
+      : undefined
+    return {
+      runtimeSecrets,
+      ...(kubeconfig ? { kubeconfig } : {}),
+      ...(aws ? { aws } : {}),
+      ...(apiServer ? { apiServer } : {}),
+      ...(changes && this.deployWebhook ? { webhook: this.deployWebhook } : {}),
+    }
+  }
+
+  /** Deploy a release to an environment: blue/green on Kubernetes or ECS, undone on failure; returns the report directory. */
   @func({ cache: "never" })
   async deploy(
     /** Environment to deploy to, a name from ci/config/environments.yaml, e.g. staging. */
     env: string,
     /** Release to deploy, e.g. v1.2.3; its tags are resolved to digests before anything is applied. */
     version: string,
-    /** Kubeconfig with embedded credentials, e.g. file://$HOME/.kube/config (kubectl config view --raw --minify --flatten). */
-    kubeconfig: Secret,
+    /** Kubeconfig with embedded credentials for a Kubernetes environment, e.g. file://$HOME/.kube/config (kubectl config view --raw --minify --flatten); ECS environments use with-aws-credentials instead. */
+    kubeconfig?: Secret,
     /** Confirm environments that require it (production). */
     yes = false,
     /** Tunnel to an API server on this machine's loopback (kind, k3d, minikube), e.g. tcp://localhost:6443. */
@@ -393,11 +422,13 @@ export class Helloagents {
   ): Promise<Directory> {
     const kit = toolkit(this.source)
     const tags = await releaseImages(kit, env, version)
+    const access = this.clusterAccess(kubeconfig, apiServer)
+    checkAccess("deploy", env, tags.target, access)
     const auth = this.registryUsername && this.registryPassword ? { username: this.registryUsername, password: this.registryPassword } : undefined
     const [backend, frontend] = await Promise.all(
       [tags.backend, tags.frontend].map((ref) => digestOf(ref, auth ? { address: registryHost(ref), ...auth } : undefined)),
     )
-    const { ctr, args } = await clusterToolkit(kit, this.clusterAccess(kubeconfig, apiServer))
+    const { ctr, args } = await clusterToolkit(kit, access)
     const flags = ["--env", env, "--version", version, "--backend-image", backend!, "--frontend-image", frontend!, ...args, ...(yes ? ["--yes"] : []), ...(actor ? ["--actor", actor] : [])]
     return runDeployCommand(ctr, ["deploy", ...flags], cacheBuster())
   }
@@ -407,8 +438,8 @@ export class Helloagents {
   async rollback(
     /** Environment to roll back, e.g. production. */
     env: string,
-    /** Kubeconfig with embedded credentials, e.g. file://$HOME/.kube/config. */
-    kubeconfig: Secret,
+    /** Kubeconfig with embedded credentials for a Kubernetes environment, e.g. file://$HOME/.kube/config (ECS: with-aws-credentials). */
+    kubeconfig?: Secret,
     /** Revision to go back to (see status); 0 means the previous one. */
     toRevision = 0,
     /** Confirm environments that require it (production). */
@@ -428,12 +459,12 @@ export class Helloagents {
   async status(
     /** Environment to describe, e.g. production. */
     env: string,
-    /** Kubeconfig with embedded credentials, e.g. file://$HOME/.kube/config. */
-    kubeconfig: Secret,
+    /** Kubeconfig with embedded credentials for a Kubernetes environment, e.g. file://$HOME/.kube/config (ECS: with-aws-credentials). */
+    kubeconfig?: Secret,
     /** Tunnel to an API server on this machine's loopback (kind, k3d, minikube), e.g. tcp://localhost:6443. */
     apiServer?: Service,
   ): Promise<string> {
-    const { ctr, args } = await clusterToolkit(toolkit(this.source), { kubeconfig, runtimeSecrets: [], ...(apiServer ? { apiServer } : {}) })
+    const { ctr, args } = await clusterToolkit(toolkit(this.source), this.clusterAccess(kubeconfig, apiServer, false))
     const run = await okOrThrow(await runToolkit(ctr, ["status", "--env", env, ...args], { fresh: cacheBuster() }), { refusal: "status failed" })
     return run.stdout()
   }

@@ -118,3 +118,47 @@ describe("rollback and status (tier 3)", () => {
     for (const chain of resolving) expect(chain.find((op) => op.field === "withRegistryAuth")?.args).toMatchObject({ address: "ghcr.io", username: "octocat" })
   })
 })
+
+describe("ECS environments (tier 3)", () => {
+  const aws = (m: Parameters<Parameters<typeof h.run>[0]>[0], token = true) =>
+    m.withAwsCredentials(secretArg(h.engine.secretArgument("aws-id", "AKIA")), secretArg(h.engine.secretArgument("aws-secret", "s")), ...(token ? [secretArg(h.engine.secretArgument("aws-token", "t"))] : []))
+
+  it("deploy hands the AWS credentials over as the SDK's secret variables, with no kubeconfig, still by digest", async () => {
+    installDeployFakes(h.engine, { target: "ecs" })
+    await h.run(async (m) => (await call<Directory>(aws(m), "deploy", { env: "staging", version: "v1.2.3", yes: true })).id())
+    const chain = runsOf("deploy")[0]!
+    const secrets = chain.filter((op) => op.field === "withSecretVariable").map((op) => `${String(op.args.name)}=${argChain(h.engine, op, "secret")[0]!.args.name}`)
+    expect(secrets).toEqual(["AWS_ACCESS_KEY_ID=aws-id", "AWS_SECRET_ACCESS_KEY=aws-secret", "AWS_SESSION_TOKEN=aws-token"])
+    expect(chain.some((op) => op.field === "withMountedSecret")).toBe(false)
+    const argv = lastExec(chain)
+    expect(argv).not.toContain("--kubeconfig")
+    expect(envAt(chain).KUBECONFIG).toBeUndefined()
+    expect(flag(argv, "--backend-image")).toBe(`ghcr.io/helloagents/helloagents-backend@sha256:${"0".repeat(64)}`)
+    expect(envAt(chain).CACHE_BUSTER).toMatch(/^\d{4}-/)
+  })
+
+  it("rollback and status pass the credentials the same way; a session token is optional", async () => {
+    installDeployFakes(h.engine, { target: "ecs" })
+    await h.run(async (m) => (await call<Directory>(aws(m, false), "rollback", { env: "production", yes: true })).id())
+    await h.run((m) => call<string>(aws(m), "status", { env: "production" }))
+    const names = (verb: string) => runsOf(verb)[0]!.filter((op) => op.field === "withSecretVariable").map((op) => String(op.args.name))
+    expect(names("rollback")).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+    expect(names("status")).toEqual(["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"])
+    expect(lastExec(runsOf("status")[0]!).slice(2)).toEqual(["status", "--env", "production"])
+  })
+
+  it.each([
+    ["an ECS environment without AWS credentials", "ecs", false, false, /^deploy: environment staging deploys to ECS: give AWS credentials first, e\.g\. with-aws-credentials --access-key-id env:\/\/AWS_ACCESS_KEY_ID/],
+    ["an ECS environment with a kubeconfig", "ecs", true, true, /^deploy: environment staging deploys to ECS: drop --kubeconfig and give AWS credentials with with-aws-credentials$/],
+    ["a Kubernetes environment without a kubeconfig", "kubernetes", false, true, /^deploy: environment staging deploys to Kubernetes: give --kubeconfig file:\/\/… \(a kubeconfig with embedded credentials\)$/],
+  ] as const)("refuses %s before resolving any image", async (_name, target, kubeconfig, withAws, message) => {
+    installDeployFakes(h.engine, { target })
+    const run = h.run(async (m) => {
+      const mod = withAws ? aws(m) : m
+      return call(mod, "deploy", { env: "staging", version: "v1.2.3", ...(kubeconfig ? { kubeconfig: secretArg(h.engine.secretArgument("kubeconfig", "k")) } : {}) })
+    })
+    await expect(run).rejects.toThrow(message)
+    expect(h.engine.requests.some((r) => r.leaf.field === "imageRef")).toBe(false)
+    expect(runsOf("deploy")).toEqual([])
+  })
+})

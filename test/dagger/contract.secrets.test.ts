@@ -27,7 +27,7 @@ function canary(name: string): { secret: Secret; value: string } {
   return { secret: secretArg(h.engine.secretArgument(name, value)), value }
 }
 
-type Scenario = { name: string; covers: string[]; run: (m: Helloagents, secret: (name: string) => Secret) => Promise<unknown> }
+type Scenario = { name: string; covers: string[]; target?: "ecs"; run: (m: Helloagents, secret: (name: string) => Secret) => Promise<unknown> }
 
 const release = (m: Helloagents, dryRun = false) =>
   call<Directory>(m, "release", { version: "v1.2.3", platforms: ["linux/amd64"], dryRun, skip: [ReleaseStep.Tests], head: gitRefArg(h.engine) }).then((d) => d.id())
@@ -63,6 +63,17 @@ const scenarios: Scenario[] = [
     run: (m, s) => call<Directory>(m.withDeployWebhook(s("webhook")), "rollback", { env: "production", kubeconfig: s("kubeconfig"), yes: true }).then((d) => d.id()),
   },
   {
+    name: "deploy, rollback and status of an ECS environment with AWS credentials",
+    covers: ["withAwsCredentials.accessKeyId", "withAwsCredentials.secretAccessKey", "withAwsCredentials.sessionToken", "withDeployWebhook.url"],
+    target: "ecs",
+    run: async (m, s) => {
+      const aws = m.withAwsCredentials(s("aws-key-id"), s("aws-secret-key"), s("aws-session-token")).withDeployWebhook(s("webhook"))
+      const deployed = await call<Directory>(aws, "deploy", { env: "staging", version: "v1.2.3" }).then((d) => d.id())
+      const rolledBack = await call<Directory>(aws, "rollback", { env: "staging" }).then((d) => d.id())
+      return [deployed, rolledBack, await call<string>(aws, "status", { env: "staging" })]
+    },
+  },
+  {
     name: "status with a kubeconfig",
     covers: ["status.kubeconfig"],
     run: (m, s) => call<string>(m, "status", { env: "production", kubeconfig: s("kubeconfig") }),
@@ -83,7 +94,7 @@ describe("secrets (tier 3, canary values)", () => {
 
   it.each(scenarios.map((s) => [s.name, s] as const))("%s leaks no canary anywhere", async (_name, scenario) => {
     installReleaseFakes(h.engine)
-    installDeployFakes(h.engine)
+    installDeployFakes(h.engine, scenario.target ? { target: scenario.target } : {})
     const values: string[] = []
     const returned = await h.run((m) =>
       scenario.run(m, (name) => {

@@ -56,6 +56,7 @@ describe("module surface (tier 2, SDK scan())", () => {
       "release-dry-run",
       "with-deploy-webhook",
       "with-runtime-secret",
+      "with-aws-credentials",
       "deploy",
       "rollback",
       "status",
@@ -91,7 +92,7 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("pins").cache).toBe("never")
     for (const sideEffect of ["release", "deploy", "rollback", "status", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
     for (const fresh of ["scan", "scanSource", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
-    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning", "withDeployWebhook", "withRuntimeSecret"]
+    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning", "withDeployWebhook", "withRuntimeSecret", "withAwsCredentials"]
     for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun", ...builders]) {
       expect(fn(pure).cache, pure).toBeUndefined()
     }
@@ -138,18 +139,19 @@ describe("module surface (tier 2, SDK scan())", () => {
     for (const f of main().functions.filter((x) => x.name.startsWith("with"))) expect(f.returns, f.name).toBe("Helloagents")
     // every credential is a Secret, never a string
     const secretArgs = main().functions.flatMap((f) => f.args.map((a) => ({ ...a, where: `${f.name}.${a.name}` })))
-      .filter((a) => /password|token|requestUrl$|kubeconfig/i.test(a.name) || ["withCosignKey.key", "withDeployWebhook.url", "withRuntimeSecret.value"].includes(a.where))
-    expect(secretArgs.length).toBeGreaterThanOrEqual(10)
+      .filter((a) => /password|token|requestUrl$|kubeconfig|accessKey/i.test(a.name) || ["withCosignKey.key", "withDeployWebhook.url", "withRuntimeSecret.value"].includes(a.where))
+    expect(secretArgs.length).toBeGreaterThanOrEqual(13)
     for (const a of secretArgs) expect(a.type, a.where).toBe("Secret")
   })
 
-  it("has the documented deploy, rollback and status flags: the environment by name, the kubeconfig as a Secret", () => {
+  it("has the documented deploy, rollback and status flags: the environment by name, the kubeconfig (Kubernetes only) and AWS credentials as Secrets", () => {
     const flags = (name: string) => fn(name).args.map((a) => `${a.flag}:${a.type}${a.optional ? "?" : ""}${a.default !== undefined ? `=${JSON.stringify(a.default)}` : ""}`)
-    expect(flags("deploy")).toEqual(["--env:String", "--version:String", "--kubeconfig:Secret", "--yes:Boolean?=false", "--api-server:Service?", "--actor:String?"])
-    expect(flags("rollback")).toEqual(["--env:String", "--kubeconfig:Secret", "--to-revision:Int?=0", "--yes:Boolean?=false", "--api-server:Service?", "--actor:String?"])
-    expect(flags("status")).toEqual(["--env:String", "--kubeconfig:Secret", "--api-server:Service?"])
+    expect(flags("deploy")).toEqual(["--env:String", "--version:String", "--kubeconfig:Secret?", "--yes:Boolean?=false", "--api-server:Service?", "--actor:String?"])
+    expect(flags("rollback")).toEqual(["--env:String", "--kubeconfig:Secret?", "--to-revision:Int?=0", "--yes:Boolean?=false", "--api-server:Service?", "--actor:String?"])
+    expect(flags("status")).toEqual(["--env:String", "--kubeconfig:Secret?", "--api-server:Service?"])
     expect(flags("withDeployWebhook")).toEqual(["--url:Secret"])
     expect(flags("withRuntimeSecret")).toEqual(["--key:String", "--value:Secret"])
+    expect(flags("withAwsCredentials")).toEqual(["--access-key-id:Secret", "--secret-access-key:Secret", "--session-token:Secret?"])
     for (const f of ["deploy", "rollback"]) expect(fn(f).returns, f).toBe("Directory")
     expect(fn("status").returns).toBe("String")
   })

@@ -62,13 +62,19 @@ export type HelloagentsReleaseDryRunOpts = {
   head?: GitRef
 }
 
+export type HelloagentsWithAwsCredentialsOpts = {
+  sessionToken?: Secret
+}
+
 export type HelloagentsDeployOpts = {
+  kubeconfig?: Secret
   yes?: boolean
   apiServer?: Service
   actor?: string
 }
 
 export type HelloagentsRollbackOpts = {
+  kubeconfig?: Secret
   toRevision?: number
   yes?: boolean
   apiServer?: Service
@@ -76,6 +82,7 @@ export type HelloagentsRollbackOpts = {
 }
 
 export type HelloagentsStatusOpts = {
+  kubeconfig?: Secret
   apiServer?: Service
 }
 
@@ -118,9 +125,10 @@ export declare class Helloagents {
   releaseDryRun(opts?: HelloagentsReleaseDryRunOpts): Promise<string>
   withDeployWebhook(url: Secret): Helloagents
   withRuntimeSecret(key: string, value: Secret): Helloagents
-  deploy(env: string, version: string, kubeconfig: Secret, opts?: HelloagentsDeployOpts): Directory
-  rollback(env: string, kubeconfig: Secret, opts?: HelloagentsRollbackOpts): Directory
-  status(env: string, kubeconfig: Secret, opts?: HelloagentsStatusOpts): Promise<string>
+  withAwsCredentials(accessKeyId: Secret, secretAccessKey: Secret, opts?: HelloagentsWithAwsCredentialsOpts): Helloagents
+  deploy(env: string, version: string, opts?: HelloagentsDeployOpts): Directory
+  rollback(env: string, opts?: HelloagentsRollbackOpts): Directory
+  status(env: string, opts?: HelloagentsStatusOpts): Promise<string>
   healthCheck(opts?: HelloagentsHealthCheckOpts): Promise<string>
   smoke(url: string, opts?: HelloagentsSmokeOpts): Promise<string>
   smokeImages(opts?: HelloagentsSmokeImagesOpts): Promise<string>

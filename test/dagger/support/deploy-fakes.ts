@@ -3,7 +3,7 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 
-import { tagReference } from "../../../ci/src/core/deploy/manifests.ts"
+import { tagOf } from "../../../ci/src/core/deploy/manifests.ts"
 import { parseEnvironmentsConfig } from "../../../ci/src/core/config/environments.ts"
 import type { Chain, FakeEngine, Op } from "./fake-engine.ts"
 import { lastExec } from "./release-fakes.ts"
@@ -16,17 +16,21 @@ export function flagValue(argv: readonly string[], flag: string): string | undef
   return i >= 0 ? argv[i + 1] : undefined
 }
 
-/** What `hello-ci deploy-images --env E --version V` prints, from ci/config/environments.yaml. */
-export function imagesFor(argv: readonly string[]): object {
+/** What `hello-ci deploy-images --env E --version V` prints, from ci/config/environments.yaml (`target` may be overridden). */
+export function imagesFor(argv: readonly string[], target?: "kubernetes" | "ecs"): object {
   const env = flagValue(argv, "--env")!
   const version = flagValue(argv, "--version")!
   const deploy = parseEnvironmentsConfig(readFileSync(CONFIG, "utf8"), CONFIG).environments[env]?.deploy
   if (!deploy) throw new Error(`fake deploy-images: no environment ${env}`)
-  return { schema: "helloagents/deploy-images@1", env, version, backend: tagReference(deploy, "backend", version), frontend: tagReference(deploy, "frontend", version) }
+  const ref = (app: "backend" | "frontend") => `${deploy.images[app]}:${tagOf(version)}`
+  return { schema: "helloagents/deploy-images@1", env, target: target ?? deploy.target, version, backend: ref("backend"), frontend: ref("frontend") }
 }
 
-/** Install the deploy answers; `failDeploy` makes the deploy exec exit with that code and a report. */
-export function installDeployFakes(engine: FakeEngine, opts: { failDeploy?: number } = {}): void {
+/**
+ * Install the deploy answers; `failDeploy` makes the deploy exec exit with that code and a report; `target: "ecs"`
+ * makes deploy-images say the environment deploys to ECS.
+ */
+export function installDeployFakes(engine: FakeEngine, opts: { failDeploy?: number; target?: "kubernetes" | "ecs" } = {}): void {
   if (opts.failDeploy) {
     engine.failExec({
       matches: (a) => a[2] === "deploy" || a[2] === "rollback",
@@ -36,7 +40,7 @@ export function installDeployFakes(engine: FakeEngine, opts: { failDeploy?: numb
   }
   engine.onLeaf((chain: Chain, leaf: Op) => {
     const argv = lastExec(chain)
-    if (leaf.field === "stdout" && argv[2] === "deploy-images") return JSON.stringify(imagesFor(argv))
+    if (leaf.field === "stdout" && argv[2] === "deploy-images") return JSON.stringify(imagesFor(argv, opts.target))
     if (leaf.field === "endpoint") return "kube-api-tunnel-8f2c:6443"
     if (leaf.field === "contents" && chain.at(-1)?.args.path === "/out/report.md") return "# Deploy of v1.2.3 to staging: rejected before the switch (live untouched)\n"
     return undefined
