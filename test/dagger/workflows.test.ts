@@ -175,9 +175,9 @@ describe(".github/workflows", () => {
     expect(job!.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@"))).toBe(true)
   })
 
-  it("deploys staging after a successful release and production on manual dispatch behind its environment, one dagger step each", () => {
+  it("deploys staging after a successful release and production on manual dispatch behind its environment, one dagger step each, on Kubernetes or ECS by a documented switch", () => {
     type Step = { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }
-    type Job = { if: string; environment: string; concurrency: { group: string; "cancel-in-progress": boolean }; "timeout-minutes": number; steps: Step[] }
+    type Job = { if: string; environment: string; permissions?: Record<string, string>; concurrency: { group: string; "cancel-in-progress": boolean }; "timeout-minutes": number; steps: Step[] }
     const wf = parse(readFileSync(join(WORKFLOWS, "deploy.yml"), "utf8")) as {
       on: { workflow_run: { workflows: string[]; types: string[] }; workflow_dispatch: { inputs: Record<string, { required: boolean; options?: string[] }> } }
       permissions: Record<string, string>
@@ -187,22 +187,44 @@ describe(".github/workflows", () => {
     expect(wf.on.workflow_dispatch.inputs.environment?.options).toEqual(["staging", "production"])
     expect(wf.on.workflow_dispatch.inputs.version?.required).toBe(true)
     expect(wf.permissions).toEqual({ contents: "read", packages: "read" })
-    expect(Object.keys(wf.jobs)).toEqual(["staging", "production"])
+    expect(Object.keys(wf.jobs)).toEqual(["staging", "production", "staging-ecs", "production-ecs"])
     for (const [name, job] of Object.entries(wf.jobs)) {
-      expect(job.environment, name).toBe(name)
-      expect(job.concurrency, name).toEqual({ group: `deploy-${name}`, "cancel-in-progress": false })
+      const env = name.replace(/-ecs$/, "")
+      const ecs = name.endsWith("-ecs")
+      const variable = `vars.DEPLOY_TARGET_${env.toUpperCase()}`
+      expect(job.if, name).toContain(ecs ? `${variable} == 'ecs'` : `${variable} != 'ecs'`)
+      expect(job.environment, name).toBe(env)
+      expect(job.concurrency, name).toEqual({ group: `deploy-${env}`, "cancel-in-progress": false })
       expect(job["timeout-minutes"], name).toBeGreaterThan(0)
       const dagger = job.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"))
       expect(dagger, name).toHaveLength(1)
       const call = dagger[0]!.with!.call!
-      expect(segments(call, booleanFlags(surface)).find((c) => c.fn === "deploy")?.flags).toMatchObject({ "--env": name, "--version": "$DEPLOY_VERSION", "--kubeconfig": "env://KUBECONFIG_DATA" })
+      const fns = segments(call, booleanFlags(surface))
       expect(call).not.toMatch(/\$\{\{/)
-      expect(dagger[0]!.env?.KUBECONFIG_DATA).toBe("${{ secrets.KUBECONFIG }}") // a Secret, never a flag value
       expect(job.steps.some((s) => s.run?.includes('cat deploy/report.md >> "$GITHUB_STEP_SUMMARY"')), name).toBe(true)
+      const aws = job.steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"))
+      if (ecs) {
+        // OIDC for the ECS jobs only: short-lived keys of a role, handed to the module as secrets, no kubeconfig
+        expect(job.permissions, name).toEqual({ contents: "read", packages: "read", "id-token": "write" })
+        expect(aws, name).toHaveLength(1)
+        expect(aws[0]!.with).toMatchObject({ "role-to-assume": "${{ vars.AWS_DEPLOY_ROLE_ARN }}", "aws-region": "${{ vars.AWS_REGION }}" })
+        expect(aws[0]!.with).not.toHaveProperty("aws-secret-access-key")
+        expect(job.steps.indexOf(aws[0]!)).toBeLessThan(job.steps.indexOf(dagger[0]!))
+        expect(fns.find((c) => c.fn === "with-aws-credentials")?.flags).toEqual({ "--access-key-id": "env://AWS_ACCESS_KEY_ID", "--secret-access-key": "env://AWS_SECRET_ACCESS_KEY", "--session-token": "env://AWS_SESSION_TOKEN" })
+        expect(fns.find((c) => c.fn === "deploy")?.flags).toMatchObject({ "--env": env, "--version": "$DEPLOY_VERSION" })
+        expect(fns.find((c) => c.fn === "deploy")?.flags).not.toHaveProperty("--kubeconfig")
+        expect(JSON.stringify(job)).not.toContain("KUBECONFIG")
+      } else {
+        expect(job.permissions, name).toBeUndefined()
+        expect(aws, name).toEqual([])
+        expect(fns.find((c) => c.fn === "deploy")?.flags).toMatchObject({ "--env": env, "--version": "$DEPLOY_VERSION", "--kubeconfig": "env://KUBECONFIG_DATA" })
+        expect(dagger[0]!.env?.KUBECONFIG_DATA).toBe("${{ secrets.KUBECONFIG }}") // a Secret, never a flag value
+      }
+      expect(fns.find((c) => c.fn === "deploy")?.flags["--yes"], name).toBe(env === "production" ? true : undefined)
     }
     expect(wf.jobs.staging!.if).toContain("github.event.workflow_run.conclusion == 'success'")
-    expect(wf.jobs.production!.if).toBe("github.event_name == 'workflow_dispatch' && inputs.environment == 'production'")
-    expect(segments(wf.jobs.production!.steps.find((s) => s.with?.call)!.with!.call!, booleanFlags(surface)).find((c) => c.fn === "deploy")?.flags["--yes"]).toBe(true)
-    expect(segments(wf.jobs.staging!.steps.find((s) => s.with?.call)!.with!.call!, booleanFlags(surface)).find((c) => c.fn === "deploy")?.flags["--yes"]).toBeUndefined()
+    expect(wf.jobs["staging-ecs"]!.if).toContain("github.event.workflow_run.conclusion == 'success'")
+    expect(wf.jobs.production!.if).toBe("vars.DEPLOY_TARGET_PRODUCTION != 'ecs' && github.event_name == 'workflow_dispatch' && inputs.environment == 'production'")
+    expect(wf.jobs["production-ecs"]!.if).toBe("vars.DEPLOY_TARGET_PRODUCTION == 'ecs' && github.event_name == 'workflow_dispatch' && inputs.environment == 'production'")
   })
 })
