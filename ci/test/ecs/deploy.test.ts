@@ -3,24 +3,20 @@
 // ContinueServiceDeployment in the documented API's shape. The test listener and the public URLs are proxies in front
 // of the real platform stack on loopback.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
 import { ScriptedEcs } from "./endpoint.js";
-import { awsEnv, cli, digestRef, imageArgs, liveRevision, motoUrl, records, reportOf, seedService, startProxy, startWebhook, writeEcsConfig, type Seeded, type SwitchableProxy } from "./harness.js";
+import { awsEnv, cli, digestRef, imageArgs, liveRevision, motoUrl, stackUrl, records, reportOf, seedService, startProxy, startWebhook, writeEcsConfig, type Seeded, type SwitchableProxy } from "./harness.js";
 
 const dir = tempDir("ecs-deploy-");
-let stack: Stack;
 let testListener: SwitchableProxy;
 let publicUrl: SwitchableProxy;
 let endpoint: ScriptedEcs;
 
 beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  [testListener, publicUrl, endpoint] = await Promise.all([startProxy(stack.nginx!.url), startProxy(stack.nginx!.url), new ScriptedEcs(motoUrl()).start()]);
+  [testListener, publicUrl, endpoint] = await Promise.all([startProxy(stackUrl()), startProxy(stackUrl()), new ScriptedEcs(motoUrl()).start()]);
 });
 afterAll(async () => {
   await Promise.all([testListener?.stop(), publicUrl?.stop(), endpoint?.stop()]);
-  await stack?.stop();
 });
 
 describe("deploy, rollback and status on ECS (moto: task definitions, service, tags, SSM history; scripted: service deployments, pause hook, ContinueServiceDeployment)", () => {

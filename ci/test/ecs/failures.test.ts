@@ -3,13 +3,11 @@
 // throttling and expired credentials are scripted in the shape of the documented API (endpoint.ts). Test names say
 // which part is scripted.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startStack, type Stack } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
 import { ScriptedEcs } from "./endpoint.js";
-import { awsEnv, cli, imageArgs, liveRevision, motoUrl, records, reportOf, seedService, startProxy, writeEcsConfig, type Seeded, type SwitchableProxy } from "./harness.js";
+import { awsEnv, cli, imageArgs, liveRevision, motoUrl, stackUrl, records, reportOf, seedService, startProxy, writeEcsConfig, type Seeded, type SwitchableProxy } from "./harness.js";
 
 const dir = tempDir("ecs-failures-");
-let stack: Stack;
 let testListener: SwitchableProxy;
 let publicUrl: SwitchableProxy;
 let endpoint: ScriptedEcs;
@@ -17,12 +15,10 @@ let seeded: Seeded;
 let config: string;
 
 beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  [testListener, publicUrl, endpoint] = await Promise.all([startProxy(stack.nginx!.url), startProxy(stack.nginx!.url), new ScriptedEcs(motoUrl()).start()]);
+  [testListener, publicUrl, endpoint] = await Promise.all([startProxy(stackUrl()), startProxy(stackUrl()), new ScriptedEcs(motoUrl()).start()]);
 });
 afterAll(async () => {
   await Promise.all([testListener?.stop(), publicUrl?.stop(), endpoint?.stop()]);
-  await stack?.stop();
 });
 beforeEach(async () => {
   testListener.mode = "pass";

@@ -20,6 +20,8 @@ export { digestRef, reportOf, startProxy, startWebhook, type SwitchableProxy } f
 export const REGION = "eu-west-1";
 export const ACCOUNT = "123456789012";
 export const motoUrl = (): string => inject("motoUrl");
+/** The platform stack started once for the run (moto-setup.ts): nginx in front of the backend. */
+export const stackUrl = (): string => inject("stackUrl");
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
 const credentials = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };

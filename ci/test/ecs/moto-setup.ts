@@ -1,14 +1,17 @@
 /**
- * vitest globalSetup for test/ecs: moto in server mode (the venv .ci/setup installs from requirements-moto.txt) on a
- * free loopback port for the whole run, stopped by its PID at the end. It serves the ECS task-definition and service
- * calls and the SSM parameters for real over HTTP; endpoint.ts scripts what moto does not implement.
+ * vitest globalSetup for test/ecs, once for the whole run and stopped by PID at the end:
+ *   - moto in server mode (the venv .ci/setup installs from requirements-moto.txt) on a free loopback port: it serves
+ *     the ECS task-definition and service calls and the SSM parameters for real over HTTP; endpoint.ts scripts what
+ *     moto does not implement;
+ *   - the real platform stack (PostgreSQL, Redis, backend, nginx with the built console) that the test listener and
+ *     public URLs of the test environments point at, through proxies each test file starts.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, openSync, readFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { freePort, stopPid } from "../support/stack.js";
+import { freePort, startStack, stopPid } from "../support/stack.js";
 
 export const MOTO_VENV = process.env.HELLOAGENTS_MOTO_VENV ?? join(homedir(), ".cache", "helloagents", "moto-venv");
 
@@ -40,13 +43,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const out = openSync(log, "a");
   const child = spawn(python, ["-m", "moto.server", "-H", "127.0.0.1", "-p", String(port)], { stdio: ["ignore", out, out], env: { PATH: process.env.PATH, HOME: process.env.HOME } });
   const url = `http://127.0.0.1:${port}`;
-  await ready(url, child.pid!, log);
+  const [stack] = await Promise.all([startStack({ nginx: true }), ready(url, child.pid!, log)]).catch(async (error: unknown) => {
+    await stopPid(child.pid!);
+    throw error;
+  });
   project.provide("motoUrl", url);
-  return () => stopPid(child.pid!);
+  project.provide("stackUrl", stack.nginx!.url);
+  return async () => {
+    await Promise.all([stopPid(child.pid!), stack.stop()]);
+  };
 }
 
 declare module "vitest" {
   export interface ProvidedContext {
     motoUrl: string;
+    /** The platform stack's nginx (the console, /api proxied to the backend). */
+    stackUrl: string;
   }
 }

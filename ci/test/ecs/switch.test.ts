@@ -7,14 +7,12 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { renderHistory } from "../../src/core/deploy/report.js";
-import { startStack, type Stack } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
 import { writeConfig } from "../deploy/harness.js";
 import { ScriptedEcs } from "./endpoint.js";
-import { awsEnv, cli, ecsDeploySection, imageArgs, motoUrl, reportOf, seedService, startProxy, type Seeded, type SwitchableProxy } from "./harness.js";
+import { awsEnv, cli, ecsDeploySection, imageArgs, motoUrl, stackUrl, reportOf, seedService, startProxy, type Seeded, type SwitchableProxy } from "./harness.js";
 
 const dir = tempDir("ecs-switch-");
-let stack: Stack;
 let proxy: SwitchableProxy;
 let endpoint: ScriptedEcs;
 let seeded: Seeded;
@@ -24,8 +22,7 @@ let ecsFile: string;
 type Doc = { version: number; environments: Record<string, Record<string, unknown>> };
 
 beforeAll(async () => {
-  stack = await startStack({ nginx: true });
-  [proxy, endpoint] = await Promise.all([startProxy(stack.nginx!.url), new ScriptedEcs(motoUrl()).start()]);
+  [proxy, endpoint] = await Promise.all([startProxy(stackUrl()), new ScriptedEcs(motoUrl()).start()]);
   seeded = await seedService("v0.9.0");
   kubernetesFile = writeConfig(dir, { namespace: "helloagents-test", urls: { public: proxy.url, preview: proxy.url } });
   const doc = parse(readFileSync(kubernetesFile, "utf8")) as Doc;
@@ -35,7 +32,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all([proxy?.stop(), endpoint?.stop()]);
-  await stack?.stop();
 });
 
 const env = () => awsEnv(endpoint.url);
