@@ -12,7 +12,7 @@
  */
 import type { ServiceDeployment, Service, TaskDefinition } from "@aws-sdk/client-ecs";
 import { bakeDecision, plannedRounds, type BakeRound } from "../core/deploy/bake.js";
-import { blueGreenConfiguration, BUSY_STATUSES, busyDeployments, followDecision, HOOK_STAGE, isBaking, ourDeployment, progressWords, reachedProduction, type FollowDecision } from "../core/deploy/ecs-deployment.js";
+import { blueGreenConfiguration, BUSY_STATUSES, busyDeployments, followDecision, HOOK_STAGE, isBaking, ourDeployment, progressWords, reachedProduction, settleDeadRun, type FollowDecision } from "../core/deploy/ecs-deployment.js";
 import { lockDecision, lockTagValue } from "../core/deploy/ecs-lock.js";
 import { diff, imagesOf, nextRevision, allowedDifferences, tagValue, TAG, unexpectedDifferences, type RevisionInput } from "../core/deploy/ecs-task-definition.js";
 import { interrupted, liveRecord, nextRevision as nextHistoryRevision, prunable } from "../core/deploy/history.js";
@@ -199,13 +199,16 @@ export class EcsRun {
     });
     const dead = interrupted(this.records, -1);
     if (dead.length > 0) {
-      await this.steps.run("mark interrupted runs", async () => {
+      await this.steps.run("settle dead runs", async () => {
+        const settled: string[] = [];
         for (const r of dead) {
-          const finished = { ...r, result: "interrupted" as const, reason: `the run stopped before finishing (found by a later ${this.kind})`, finishedAt: this.deps.clock.now().toISOString() };
+          const deployment = r.serviceDeployment ? await this.api.deployment(r.serviceDeployment).catch((error: unknown) => (error instanceof AwsNotFound ? undefined : Promise.reject(error))) : undefined;
+          const finished = settleDeadRun(r, deployment, this.deps.clock.now().toISOString(), this.kind);
           await this.history.write(finished);
           this.records = this.records.map((x) => (x.revision === r.revision ? finished : x));
+          settled.push(`${r.revision} ${finished.result}`);
         }
-        return `revision(s) ${dead.map((r) => r.revision).join(", ")} marked interrupted`;
+        return `a run died before finishing: revision ${settled.join(", ")} (what ECS made of its deployment)`;
       });
     }
   }

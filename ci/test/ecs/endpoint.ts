@@ -105,6 +105,17 @@ export class ScriptedEcs {
     return d.arn;
   }
 
+  /** A deployment that already ended (what ECS made of a dead run's deployment). */
+  seedFinished(cluster: string, service: string, status: "SUCCESSFUL" | "ROLLBACK_SUCCESSFUL", account = "123456789012", region = "eu-west-1"): string {
+    const d = this.newDeployment({ cluster, service, account, region, source: "", target: "arn:aws:ecs:x:1:task-definition/other:2", scenario: "blue-green" });
+    d.status = status;
+    // A hook that timed out rolls back before production traffic moves.
+    d.stage = status === "SUCCESSFUL" ? "CLEAN_UP" : "POST_TEST_TRAFFIC_SHIFT";
+    d.finishedAt = Date.now();
+    if (status === "ROLLBACK_SUCCESSFUL") d.rollbackReason = "The lifecycle hook timed out.";
+    return d.arn;
+  }
+
   private newDeployment({ cluster, service, account, region, source, target, scenario }: { cluster: string; service: string; account: string; region: string; source: string; target: string; scenario: Scenario }): SimDeployment {
     const id = randomBytes(8).toString("hex");
     const d: SimDeployment = {

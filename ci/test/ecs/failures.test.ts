@@ -165,4 +165,19 @@ describe("an ECS deploy that fails, and what is live after it", () => {
     expect(reportOf(run).reason).toBe(`test is being changed by octocat@runner-7:42:abc123; its lock expires at ${until} unless renewed`);
     expect(endpoint.callsOf("UpdateService")).toEqual([]);
   });
+
+  it("a run that died is settled by the next one from what ECS made of its deployment (moto SSM record; scripted finished deployment)", async () => {
+    const { motoSsm } = await import("./harness.js");
+    const { PutParameterCommand } = await import("@aws-sdk/client-ssm");
+    const arn = endpoint.seedFinished(seeded.cluster, seeded.service, "ROLLBACK_SUCCESSFUL");
+    const dead = { schema: "helloagents/deploy-record@1", revision: 1, kind: "deploy", env: "test", version: "v0.9.5", images: { backend: "b", frontend: "f" }, actor: "octocat", startedAt: "2026-01-31T12:00:00Z", result: "running", reason: "running", serviceDeployment: arn };
+    const ssm = motoSsm();
+    await ssm.send(new PutParameterCommand({ Name: `/helloagents/deploy/${seeded.cluster}/r000001`, Value: JSON.stringify(dead), Type: "String" }));
+    ssm.destroy();
+    const run = await deploy("v1.0.0");
+    const report = reportOf(run);
+    expect(report.result, run.stderr).toBe("deployed");
+    expect(report.steps.find((s) => s.name === "settle dead runs")?.detail).toBe("a run died before finishing: revision 1 rejected (what ECS made of its deployment)");
+    expect(await history()).toMatchObject([{ revision: 1, result: "rejected" }, { revision: 2, result: "deployed" }]);
+  });
 });

@@ -1,6 +1,7 @@
 import type { ServiceDeployment } from "@aws-sdk/client-ecs";
 import { describe, expect, it } from "vitest";
-import { blueGreenConfiguration, busyDeployments, ecsReason, followDecision, ourDeployment } from "./ecs-deployment.js";
+import { RECORD_SCHEMA, type DeployRecord } from "../../schemas/deploy-record.js";
+import { blueGreenConfiguration, busyDeployments, ecsReason, followDecision, ourDeployment, settleDeadRun } from "./ecs-deployment.js";
 
 const at = (iso: string) => new Date(iso);
 const deployment = (patch: Partial<ServiceDeployment>): ServiceDeployment => ({ serviceDeploymentArn: "arn:aws:ecs:eu-west-1:1:service-deployment/c/s/abc", status: "IN_PROGRESS", ...patch });
@@ -79,5 +80,24 @@ describe("ecs: which deployments hold the service, and which one is this run's",
     ["none created since: none", at("2026-01-01T13:00:00Z"), undefined],
   ])("%s", (_name, updatedAt, expected) => {
     expect(ourDeployment(list, updatedAt)?.serviceDeploymentArn).toBe(expected);
+  });
+});
+
+describe("ecs: a record a dead run left running, settled by what ECS made of its deployment", () => {
+  const running: DeployRecord = {
+    schema: RECORD_SCHEMA, revision: 4, kind: "deploy", env: "staging", version: "v1.2.3", images: { backend: "b", frontend: "f" }, actor: "octocat",
+    startedAt: "2026-01-31T12:00:00Z", result: "running", reason: "running", serviceDeployment: "arn:sd",
+  };
+  const NOW = "2026-01-31T13:00:00.000Z";
+  it.each([
+    ["ECS finished it: deployed, finished when ECS did", deployment({ status: "SUCCESSFUL", finishedAt: at("2026-01-31T12:10:00Z") }), "deployed", "2026-01-31T12:10:00.000Z", /^the run stopped, but ECS finished its deployment \(found by a later deploy\)$/],
+    ["ECS rolled it back in the bake: rolled-back, with ECS's reason", deployment({ status: "ROLLBACK_SUCCESSFUL", lifecycleStage: "BAKE_TIME", rollback: { reason: "alarm x" } }), "rolled-back", NOW, /^the run stopped and ECS rolled back: alarm x/],
+    ["the hook timed out before production: rejected", deployment({ status: "ROLLBACK_SUCCESSFUL", lifecycleStage: "POST_TEST_TRAFFIC_SHIFT", rollback: { reason: "The lifecycle hook timed out." } }), "rejected", NOW, /hook timed out/],
+    ["ECS could not roll back: failed", deployment({ status: "ROLLBACK_FAILED", statusReason: "tasks failed" }), "failed", NOW, /ECS could not roll back: tasks failed/],
+    ["no deployment (died before the update): interrupted", undefined, "interrupted", NOW, /^the run stopped before finishing/],
+  ] as const)("%s", (_name, d, result, finishedAt, reason) => {
+    const settled = settleDeadRun(running, d, NOW, "deploy");
+    expect(settled).toMatchObject({ revision: 4, version: "v1.2.3", result, finishedAt });
+    expect(settled.reason).toMatch(reason);
   });
 });

@@ -6,6 +6,7 @@
  */
 import type { DeploymentConfiguration, DeploymentLifecycleHook, ServiceDeployment, ServiceDeploymentStatus } from "@aws-sdk/client-ecs";
 import type { EcsStrategy } from "../../schemas/deploy.js";
+import type { DeployRecord } from "../../schemas/deploy-record.js";
 
 export const HOOK_STAGE = "POST_TEST_TRAFFIC_SHIFT";
 
@@ -112,4 +113,25 @@ export function reachedProduction(d: ServiceDeployment, seen: boolean): boolean 
 /** The stage is the bake (production traffic on the new revision, the old one still running). */
 export function isBaking(d: ServiceDeployment): boolean {
   return d.status === "IN_PROGRESS" && d.lifecycleStage === "BAKE_TIME";
+}
+
+/**
+ * A record a dead run left `running`, settled by what ECS says its service deployment became: ECS goes on without the
+ * run, so a deployment it finished is `deployed`, one it rolled back is `rolled-back` (or `rejected` before production
+ * traffic moved), one it could not roll back is `failed`; no deployment (the run died before the update) or one ECS no
+ * longer knows is `interrupted`.
+ */
+export function settleDeadRun(record: DeployRecord, deployment: ServiceDeployment | undefined, now: string, foundBy: string): DeployRecord {
+  const base = { ...record, finishedAt: deployment?.finishedAt?.toISOString() ?? now };
+  const decision = deployment ? followDecision(deployment, false) : undefined;
+  switch (decision?.state) {
+    case "live":
+      return { ...base, result: "deployed", reason: `the run stopped, but ECS finished its deployment (found by a later ${foundBy})` };
+    case "rolled-back":
+      return { ...base, result: decision.afterProduction ? "rolled-back" : "rejected", reason: `the run stopped and ECS rolled back: ${decision.reason} (found by a later ${foundBy})` };
+    case "broken":
+      return { ...base, result: "failed", reason: `the run stopped: ${decision.reason} (found by a later ${foundBy})` };
+    default:
+      return { ...base, finishedAt: now, result: "interrupted", reason: `the run stopped before finishing (found by a later ${foundBy})` };
+  }
 }
