@@ -156,18 +156,26 @@ cmd_build() {
     rebuild_dir "$K/debian-engine" bash "$HERE/$b/debian-rootfs.sh" "$K/debian-engine" "$engine_pkgs"
   step debian-gosdk "$(files_key "$HERE/$b/debian-rootfs.sh")-$(sha256sum <<<"$go_pkgs" | cut -c1-8)" \
     rebuild_dir "$K/debian-gosdk" bash "$HERE/$b/debian-rootfs.sh" "$K/debian-gosdk" "$go_pkgs"
-  step standins "$(files_key "$HERE/$b/standins.sh" "$HERE/$b/oci.sh" "$HERE/$b/debian-rootfs.sh" "$HERE"/images/*)" \
-    rebuild_dir "$K/images" env LAB_TRIVY_DB="$TRIVY_DB_REF" bash "$HERE/$b/standins.sh" "$K/images" "$TOOLS"
+  local name
+  for name in $(awk '{print $1}' "$HERE/standin-refs.txt"); do # one step each: a recipe change rebuilds that image only
+    step "standin-$name" "$(standin_key "$name")" \
+      env LAB_TRIVY_DB="$TRIVY_DB_REF" bash "$HERE/$b/standins.sh" "$K/images" "$TOOLS" "$name"
+  done
   write_pins
   step sdk-go "$(files_key "$HERE/$b/sdk-go.sh" "$HERE/$b/oci.sh" "$K/bin/codegen")" \
     rebuild_dir "$K/sdk-go" bash "$HERE/$b/sdk-go.sh" "$SRC" "$K/bin" "$K/sdk-go" "$K/debian-gosdk"
-  step sdk-typescript "$(files_key "$HERE/$b/sdk-typescript.sh" "$HERE/$b/oci.sh" "$K/bin/codegen" "$K/pins.json")" \
+  step sdk-typescript "$(files_key "$HERE/$b/sdk-typescript.sh" "$HERE/$b/oci.sh" "$K/bin/codegen" <(ref_of node-runtime; ref_of bun-runtime))" \
     rebuild_dir "$K/sdk-typescript" bash "$HERE/$b/sdk-typescript.sh" "$SRC" "$K/bin" "$K/sdk-typescript" \
     "$(ref_of node-runtime)" "$(ref_of bun-runtime)" "$K/debian-gosdk"
   local inputs
   inputs="$(cd "$K/.done" && cat binaries debian-engine sdk-go sdk-typescript | sha256sum | cut -c1-16)"
   step rootfs "$inputs-$(files_key "$HERE/lab.sh")" assemble_rootfs
   exec 8>&-
+}
+
+standin_key() { # name: the shared recipe files plus what standins.sh --key says that image's build depends on
+  { files_key "$HERE/build/oci.sh" "$HERE/build/debian-rootfs.sh" "$HERE/build/npm-fetch.sh" "$HERE"/images/*
+    LAB_TRIVY_DB="$TRIVY_DB_REF" bash "$HERE/build/standins.sh" --key "$1"; } | sha256sum | cut -c1-16
 }
 
 rebuild_dir() { # dir command…: run the command with dir removed first (each builder creates its output)

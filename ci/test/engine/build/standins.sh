@@ -4,9 +4,10 @@
 # content); each is Debian 12 plus the same software from Debian, the npm registry or this machine's Go-built tools,
 # with the entrypoint, user, ports and paths the module relies on. Result: tag <name> in LAYOUT for each name.
 #   standins.sh LAYOUT TOOLS_DIR [name…]     (default: every image)
+#   standins.sh --key NAME                  print what image NAME's build depends on (lab.sh hashes it into its step key)
 set -euo pipefail
 
-LAYOUT=$1 TOOLS=$2; shift 2
+if [[ "${1:-}" == --key ]]; then KEY_OF=$2 LAYOUT=/nonexistent TOOLS=/nonexistent; else LAYOUT=$1 TOOLS=$2; shift 2; fi
 : "${LAB_TRIVY_DB:?set LAB_TRIVY_DB to the trivy-db reference in the lab registry}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 RECIPES="$HERE/../images"
@@ -23,6 +24,7 @@ TRIVY=trivy-v0.74.0 ACTIONLINT=actionlint-v1.7.12 COSIGN=cosign-v3.1.3 # built b
 # Node ignores the system CA store, where the engine installs this machine's CAs (its egress proxy re-signs TLS):
 # point it there. Upstream's node images do not need this on an open network.
 NODE_CA=NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+PIP_CA=PIP_CERT=/etc/ssl/certs/ca-certificates.crt # the same for pip (see img_python)
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
@@ -76,20 +78,53 @@ img_bun-runtime() { # oven/bun:1.3.0-alpine for the SDK's introspector and codeg
     --config.env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.cmd=/usr/local/bin/bun
 }
 
-img_python() { # python:3.11.15-slim-bookworm: Debian's CPython 3.11 with pip usable system-wide, `python` on PATH
-  local r
-  r="$(rootfs python ca-certificates,python3,python3-pip,python3-venv)"
-  rm -f "$r"/usr/lib/python3.*/EXTERNALLY-MANAGED
-  # Debian's CPython is 3.11.2; upstream's is 3.11.15. Below 3.11.3, redis-py requires async-timeout (an environment
-  # marker), which the backend's hash-pinned requirements rightly leave out: preinstall it so the stand-in behaves
-  # like a newer 3.11 for that marker.
-  env -u PIP_FIND_LINKS python3 -m pip download --quiet --no-cache-dir --no-deps --only-binary=:all: \
-    --index-url https://pypi.org/simple -d "$r/tmp/wheels" "async-timeout==5.0.1"
-  chroot "$r" python3 -m pip install --quiet --no-index --root-user-action=ignore /tmp/wheels/async_timeout-5.0.1-py3-none-any.whl
-  rm -rf "$r/tmp/wheels"
-  ln -sf /usr/bin/python3 "$r/usr/local/bin/python"
-  ln -sf /usr/bin/pip3 "$r/usr/local/bin/pip"
-  oci_image "$LAYOUT" python "$r" --config.env=LANG=C.UTF-8 \
+# CPython for the python stand-in: upstream's is 3.11.15 built from source into /usr/local. No CPython >= 3.11.3 is
+# reachable here as a package or source archive (Debian 12 ships 3.11.2, below the marker at which redis-py needs
+# async-timeout), so the lab copies this machine's pyenv build (3.11.7, compiled on Debian 12 against bookworm's
+# libraries): the interpreter, libpython and the standard library only, without pyenv's site-packages.
+LAB_PYTHON="${LAB_PYTHON:-/root/.pyenv/versions/3.11.7}"
+# Runtime libraries of the interpreter and its extension modules (checked with ldd inside the rootfs below).
+PYTHON_LIBS=ca-certificates,netbase,tzdata,libssl3,libsqlite3-0,libffi8,libreadline8,libncursesw6,libexpat1,libnsl2,libtirpc3,libbz2-1.0,liblzma5,zlib1g,libuuid1,libcrypt1
+
+in_root() { # rootfs command…: run in the rootfs with a clean environment (the host's PIP_*/SSL_* must not leak in)
+  local r=$1; shift
+  chroot "$r" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root "$@"
+}
+
+img_python() { # python:3.11.15-slim-bookworm: CPython 3.11 in /usr/local with pip, `python` and `pip` on PATH
+  local r src=$LAB_PYTHON ver missing
+  [[ -x "$src/bin/python3.11" && -f "$src/lib/libpython3.11.so.1.0" ]] ||
+    { echo "standins: no shared-library CPython 3.11 at $src; set LAB_PYTHON to its prefix" >&2; exit 2; }
+  ver="$(env -i "$src/bin/python3.11" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])')"
+  env -i "$src/bin/python3.11" -c 'import sys; sys.exit(sys.version_info < (3, 11, 3))' ||
+    { echo "standins: $src is CPython $ver; the backend's locked requirements need >= 3.11.3" >&2; exit 2; }
+  r="$(rootfs python "$PYTHON_LIBS")"
+  install -D -m 0755 "$src/bin/python3.11" "$r/usr/local/bin/python3.11"
+  install -m 0755 "$src/lib/libpython3.11.so.1.0" "$r/usr/local/lib/libpython3.11.so.1.0"
+  ln -sf libpython3.11.so.1.0 "$r/usr/local/lib/libpython3.11.so"
+  cp -a "$src/include" "$r/usr/local/"
+  # The standard library without pyenv's site-packages, the test suite, Tk (no libtk in a slim image) or static libs.
+  tar -C "$src/lib" -c --exclude=python3.11/site-packages --exclude=python3.11/test --exclude=python3.11/idlelib \
+    --exclude=python3.11/tkinter --exclude=python3.11/turtledemo --exclude='python3.11/lib-dynload/_tkinter*' \
+    --exclude='*.a' python3.11 | tar -C "$r/usr/local/lib" -x
+  mkdir -p "$r/usr/local/lib/python3.11/site-packages"
+  # The binary's RUNPATH names pyenv's prefix, absent here: ld.so finds libpython in /usr/local/lib through ld.so.cache.
+  in_root "$r" ldconfig
+  missing="$(in_root "$r" sh -c 'for f in /usr/local/bin/python3.11 /usr/local/lib/python3.11/lib-dynload/*.so; do
+    ldd "$f" | sed -n "s|^[[:space:]]*\(.*\) => not found|$f: \1|p"; done')"
+  [[ -z "$missing" ]] || { printf 'standins: python stand-in misses libraries:\n%s\n' "$missing" >&2; exit 1; }
+  in_root "$r" python3.11 -m ensurepip --default-pip >/dev/null # the pip and setuptools wheels bundled with 3.11.7
+  ln -sf python3.11 "$r/usr/local/bin/python3"
+  ln -sf python3 "$r/usr/local/bin/python"
+  ln -sf python3.11-config "$r/usr/local/bin/python3-config" 2>/dev/null || true
+  # Self-contained and usable the way the Dockerfile and the module use it: every extension module imports, a venv
+  # gets its own pip.
+  in_root "$r" python -c 'import ssl, sqlite3, ctypes, lzma, bz2, zlib, readline, uuid, decimal, hashlib, curses, dbm, _crypt, nis, pyexpat, zoneinfo, venv; zoneinfo.ZoneInfo("Europe/Paris")'
+  in_root "$r" sh -c 'python -m venv /tmp/venv-check && /tmp/venv-check/bin/pip --version >/dev/null && rm -rf /tmp/venv-check'
+  echo "[engine-lab] python stand-in: CPython $ver from $src" >&2
+  # pip verifies TLS with its bundled certifi, not the system store where the engine installs this machine's CAs (its
+  # egress re-signs TLS; Debian's own pip is patched to use the store, which is why its 3.11.2 did not need this).
+  oci_image "$LAYOUT" python "$r" --config.env=LANG=C.UTF-8 --config.env=PYTHON_VERSION="$ver" --config.env="$PIP_CA" \
     --config.env=PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin --config.cmd=python3
 }
 
@@ -135,6 +170,9 @@ img_nginx() { # nginxinc/nginx-unprivileged:1.28.0-alpine: Debian's nginx as uid
   printf '<!doctype html><title>nginx</title>\n' >"$r/usr/share/nginx/html/index.html"
   install -m 0755 "$RECIPES/nginx-entrypoint.sh" "$r/docker-entrypoint.sh"
   install -m 0755 "$RECIPES/nginx-envsubst-on-templates.sh" "$r/docker-entrypoint.d/20-envsubst-on-templates.sh"
+  # Debian's gettext ships libintl as a Java library; the upstream image has no JAR, and one makes Trivy fetch its Java
+  # DB from mirror.gcr.io (unreachable here), failing the scan.
+  rm -rf "$r/usr/share/java" "$r/usr/share/maven-repo"
   ln -sf /dev/stdout "$r/var/log/nginx/access.log"
   ln -sf /dev/stderr "$r/var/log/nginx/error.log"
   chroot "$r" chown -R 101:0 /etc/nginx/conf.d /var/lib/nginx /var/log/nginx /usr/share/nginx/html
@@ -179,6 +217,19 @@ img_cosign() { # ghcr.io/sigstore/cosign/cosign:v2.4.3 (ko, distroless, /ko-app/
 }
 
 ALL=(node-runtime bun-runtime python node postgres redis nginx registry trivy actionlint cosign)
+if [[ -n "${KEY_OF:-}" ]]; then
+  declare -F "img_$KEY_OF" >/dev/null || { echo "standins: no stand-in named $KEY_OF" >&2; exit 2; }
+  # Only what this image's function uses: its own text, the helpers it calls, the settings they name.
+  text="$(declare -f "img_$KEY_OF")"
+  for f in rootfs tool node_into apk_standin in_root; do [[ "$text" == *"$f "* ]] && text+=$'\n'"$(declare -f "$f")"; done
+  printf '%s\n' "$text"
+  for v in NODE_RUNTIME_VERSION NODE_RUNTIME_NPM BUN_VERSION NODE_APP_VERSION NODE_APP_NPM TRIVY ACTIONLINT COSIGN \
+    NODE_CA PIP_CA LAB_PYTHON PYTHON_LIBS LAB_TRIVY_DB; do
+    [[ "$text" =~ \$\{?$v([^A-Za-z0-9_]|$) ]] && declare -p "$v"
+  done
+  if [[ "$KEY_OF" == python ]]; then env -i "$LAB_PYTHON/bin/python3.11" -VV; fi
+  exit 0
+fi
 for name in "${@:-${ALL[@]}}"; do
   start=$SECONDS
   "img_$name"
