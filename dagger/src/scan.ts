@@ -11,12 +11,13 @@
  * - `<variant>.txt`: the same, as Trivy's table for people;
  * - `scan-summary.md` and `scan-gate.json`: the policy's verdict (blocking, ignored, expired ignores).
  */
-import { Container, Directory, ReturnType, dag } from "@dagger.io/dagger"
+import { Container, Directory, dag } from "@dagger.io/dagger"
 
 import { CACHE_PATHS, TRIVY_DB_SHARING, trivyDbCache } from "./caches.js"
 import { base } from "./images.js"
 import { OUT_DIR } from "./paths.js"
 import { ScanPolicy } from "./scan-policy.js"
+import { execOutput, execSummary, isExecFailure } from "./stages.js"
 import { parseScanVerdict } from "./toolkit-json.js"
 import { ToolkitRun, okOrThrow, runToolkit } from "./toolkit-run.js"
 import { Variant, variantName } from "./variants.js"
@@ -36,6 +37,7 @@ export function trivy(fresh: string): Container {
     .withEnvVariable("TRIVY_NO_PROGRESS", "true")
     .withoutEnvVariable("TRIVY_FORMAT")
     .withoutEnvVariable("TRIVY_OUTPUT")
+    .withoutEnvVariable("TRIVY_EXIT_CODE") // findings never change Trivy's exit code: only its errors do
     .withMountedCache(CACHE_PATHS.trivyDb, trivyDbCache(), { sharing: TRIVY_DB_SHARING })
     .withEnvVariable("CACHE_BUSTER", fresh)
 }
@@ -53,19 +55,19 @@ interface TrivyTarget {
   readonly args: readonly string[]
 }
 
-/** Run one scan in `ctr` and write its JSON, SARIF and table reports as `<stem>.*`; never fails on findings. */
+/**
+ * Run one scan in `ctr` and write its JSON, SARIF and table reports as `<stem>.*`; never fails on findings (no
+ * `--exit-code`). A Trivy error (no DB, an unreadable image) fails here with Trivy's own message: tolerating it would
+ * leave no report, and the gate would blame a missing file instead.
+ */
 function writeReports(ctr: Container, target: TrivyTarget, stem: string, policy: ScanPolicy): Directory {
   const out = `${OUT_DIR}/${stem}`
   const db = policy.dbRepository ? ["--db-repository", policy.dbRepository] : []
-  const any = { expect: ReturnType.Any }
   return ctr
     .withExec(["mkdir", "-p", OUT_DIR])
-    .withExec(
-      ["trivy", target.command, ...target.flags, "--cache-dir", CACHE_PATHS.trivyDb, ...db, "--format", "json", "--output", `${out}.trivy.json`, ...target.args],
-      any,
-    )
-    .withExec(["trivy", "convert", "--format", "sarif", "--output", `${out}.sarif`, `${out}.trivy.json`], any)
-    .withExec(["trivy", "convert", "--format", "table", "--output", `${out}.txt`, `${out}.trivy.json`], any)
+    .withExec(["trivy", target.command, ...target.flags, "--cache-dir", CACHE_PATHS.trivyDb, ...db, "--format", "json", "--output", `${out}.trivy.json`, ...target.args])
+    .withExec(["trivy", "convert", "--format", "sarif", "--output", `${out}.sarif`, `${out}.trivy.json`])
+    .withExec(["trivy", "convert", "--format", "table", "--output", `${out}.txt`, `${out}.trivy.json`])
     .directory(OUT_DIR)
 }
 
@@ -134,7 +136,12 @@ export async function runSourceScan(toolkit: Container, source: Directory, run: 
 
 /** Gate the reports of these stems and return them with the parsed verdict; throw if the gate could not decide. */
 async function gateReports(toolkit: Container, reports: Directory, stems: readonly string[], run: ScanRun): Promise<ScanOutcome> {
-  const gate = await okOrThrow(await scanGate(toolkit, reports, stems, run), { accept: [0, 1], refusal: "scan-gate could not decide" })
+  const gate = await scanGate(toolkit, reports, stems, run).catch((err: unknown) => {
+    // The gate runs on the reports, so a failed scan surfaces here: name Trivy's command and show what it said.
+    if (isExecFailure(err)) throw new Error(`scan failed: ${execSummary(err)}\n${execOutput(err)}`)
+    throw err
+  })
+  await okOrThrow(gate, { accept: [0, 1], refusal: "scan-gate could not decide" })
   const verdict = parseScanVerdict(await gate.file(GATE_JSON).contents())
   return { reports: withGateFiles(reports, gate), ...verdict }
 }

@@ -96,6 +96,15 @@ describe("backend stage (tier 3)", () => {
     expect(argChain(h.engine, chain[mount]!, "cache")).toEqual([{ field: "cacheVolume", args: { key: CACHE_NAMES.pip } }])
   })
 
+  it("names the failed dependency install and shows its output when pip install fails under the test stage", async () => {
+    h.engine.failExec({ matches: (a) => a.join(" ") === PIP_INSTALL.join(" "), exitCode: 1, stderr: "ERROR: Could not find a version that satisfies the requirement alembic\n" })
+    const alone = await h.run((m) => m.backendTest()).then(() => undefined, (e: unknown) => e as Error)
+    expect(alone?.message).toBe(`backend-test failed: \`${PIP_INSTALL.join(" ")}\` exited 1`)
+    const all = await h.run((m) => m.test()).then(() => undefined, (e: unknown) => e as Error)
+    expect(all?.message).toContain(`| backend-test | FAILED | \`${PIP_INSTALL.join(" ")}\` exited 1 |`)
+    expect(all?.message).toMatch(/### backend-test\nERROR: Could not find a version that satisfies the requirement alembic/)
+  })
+
   it("fails backendTest with the pytest output when pytest exits non-zero", async () => {
     h.engine.failExec({ matches: (a) => a.join(" ") === PYTEST.join(" "), exitCode: 1, stdout: "FAILED tests/test_health.py::test_ready\n" })
     await expect(h.run((m) => m.backendTest())).rejects.toThrow(/backend-test failed \(exit 1\)/)

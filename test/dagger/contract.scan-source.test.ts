@@ -44,7 +44,7 @@ describe("scan-source (tier 3)", () => {
     await h.run((m) => m.scanSource())
     const execs = fsScan().filter((op) => op.field === "withExec").map((op) => ({ args: op.args.args as string[], expect: op.args.expect }))
     expect(execs.slice(1).map((e) => e.args.slice(0, 4).join(" "))).toEqual(["trivy fs --scanners vuln,secret", "trivy convert --format sarif", "trivy convert --format table"])
-    for (const e of execs.slice(1)) expect(e.expect).toBe("ANY")
+    for (const e of execs.slice(1)) expect(e.expect ?? "SUCCESS").toBe("SUCCESS") // findings exit 0; only Trivy's errors fail
     const gate = gateExec()
     expect(gate.filter((_, i) => gate[i - 1] === "--report")).toEqual(["/reports/source.trivy.json"])
     expect(gate).toEqual(expect.arrayContaining(["--severity", "HIGH,CRITICAL", "--json"]))
@@ -74,6 +74,14 @@ describe("scan-source (tier 3)", () => {
     const error = await h.run((m) => m.scanSource()).then(() => undefined, (e: unknown) => e as Error)
     expect(error?.message).toMatch(/^scan-source: blocked: 2 findings at CRITICAL,HIGH \(2 CRITICAL\) in 1 of 1 report\n\n/)
     expect(error?.message).toContain("| CVE-2026-0001 | CRITICAL | requests 2.31.0 → 2.32.4 |")
+  })
+
+  it("fails with Trivy's command and message when the scan itself fails, not with the gate's missing report", async () => {
+    installReleaseFakes(h.engine)
+    h.engine.failExec({ matches: (a) => a.slice(0, 2).join(" ") === "trivy fs", exitCode: 1, stderr: "FATAL\tFatal error\tinit error: DB error: failed to download vulnerability DB\n" })
+    const error = await h.run((m) => m.scanSource()).then(() => undefined, (e: unknown) => e as Error)
+    expect(error?.message).toMatch(/^scan failed: `trivy fs --scanners vuln,secret .*\/src` exited 1\nFATAL\tFatal error\tinit error: DB error/)
+    expect(error?.message).not.toContain("scan-gate")
   })
 
   it("fails naming scan-gate when the gate could not read the report (exit 2), never passing", async () => {

@@ -206,7 +206,9 @@ export class FakeEngine {
           data: null,
           errors: [
             {
-              message: `process "${failure.args.join(" ")}" did not complete successfully: exit code: ${failure.failure.exitCode}`,
+              // What a real 0.21 engine says (seen on the engine lab): the exit code only, never the command, so a
+              // module that passes the message on loses which exec failed.
+              message: `exit code: ${failure.failure.exitCode}`,
               extensions: {
                 _type: "EXEC_ERROR",
                 cmd: failure.args,
