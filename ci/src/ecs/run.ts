@@ -27,7 +27,7 @@ import { EXIT_CODES, REPORT_SCHEMA, type DeployReport, type LiveSummary, type Ru
 import type { EnvironmentConfig } from "../schemas/environments.js";
 import { StepFailed, Steps } from "../deploy/steps.js";
 import { pollUntil } from "../deploy/wait.js";
-import { AwsNotFound, type EcsApi } from "./aws.js";
+import { AwsNotFound, AwsRejected, type EcsApi } from "./aws.js";
 import { EcsHistory } from "./history.js";
 
 export interface EcsEngineDeps {
@@ -291,8 +291,14 @@ export class EcsRun {
     await this.steps.run("update service", async () => {
       const configuration = blueGreenConfiguration(this.service!.deploymentConfiguration, this.strategy, this.config.alarms);
       const before = new Date(this.deps.clock.now().getTime() - 1000);
+      try {
+        await this.api.updateService(arn, configuration);
+      } catch (error) {
+        // Refused by ECS: nothing changed. Anything else (no answer): the update may have been applied.
+        if (!(error instanceof AwsRejected || error instanceof AwsNotFound)) this.updated = true;
+        throw error;
+      }
       this.updated = true;
-      await this.api.updateService(arn, configuration);
       const found = await pollUntil(this.deps.clock, 60_000, Math.min(this.strategy.pollInterval, 2000), async () => {
         const mine = ourDeployment(await this.api.deployments([], before), before);
         return mine?.serviceDeploymentArn ? { done: true as const, value: mine } : { done: false as const, detail: "no service deployment yet" };
@@ -415,7 +421,8 @@ export class EcsRun {
           await this.rollBackAndFollow();
           throw new EcsRolledBack("production traffic and bake", `not live within the progress deadline plus the bake time (${(strategy.progressDeadline + strategy.bakeTime) / 1000}s): ${progressWords(d)}; ECS rolled back on this run's request`, this.sawProduction);
         }
-        await this.deps.clock.sleep(Math.min(strategy.pollInterval, Math.max(50, nextRound - now) || strategy.pollInterval));
+        // While baking, wake for the next health round if it comes before the next poll.
+        await this.deps.clock.sleep(isBaking(d) ? Math.min(strategy.pollInterval, Math.max(50, nextRound - now)) : strategy.pollInterval);
       }
     });
   }

@@ -98,6 +98,17 @@ describe("an ECS deploy that fails, and what is live after it", () => {
     }
   });
 
+  it("ECS refuses the update (scripted InvalidParameterException, e.g. no blue/green load balancer set-up): exit 1, the service untouched", async () => {
+    endpoint.faults.push({ op: "UpdateService", times: 1, status: 400, type: "InvalidParameterException", message: "The service does not have the advanced load balancer configuration BLUE_GREEN needs." });
+    const run = await deploy("v1.0.0");
+    const report = reportOf(run);
+    expect(run.code, run.stderr).toBe(1);
+    expect(report.result).toBe("rejected");
+    expect(report.reason).toMatch(/^update the service \(ecs:UpdateService\): InvalidParameterException: The service does not have .*; nothing was changed: helloagents-\w+:1 still serves$/);
+    expect(endpoint.callsOf("ListServiceDeployments").length).toBe(1); // the lock's check only: no deployment was looked for
+    expect((await liveRevision(seeded)).revision).toBe(1);
+  });
+
   it("throttling then success: ThrottlingException (scripted) on several calls is retried with backoff inside the deadline, exit 0", async () => {
     endpoint.faults.push(
       { op: "DescribeServices", times: 2, status: 400, type: "ThrottlingException", message: "Rate exceeded" },
