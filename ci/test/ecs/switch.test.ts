@@ -47,9 +47,13 @@ describe("one environment switched from kubernetes to ecs with no other change (
   });
 
   it("deploy and status work on it, and status reads the same: deploy-status schema, history table and numbers as on Kubernetes", async () => {
-    const run = await cli(["deploy", "--env", "test", "--config", ecsFile, "--version", "v1.0.0", ...imageArgs("v1.0.0"), "--json", "--report", join(dir, "report.md")], env());
+    const run = await cli(["deploy", "--env", "test", "--config", ecsFile, "--version", "v1.0.0", ...imageArgs("v1.0.0"), "--json", "--report", join(dir, "report.md"), "--backup", join(dir, "backup.json")], env());
     expect(reportOf(run).result, run.stderr).toBe("deployed");
     expect(readFileSync(join(dir, "report.md"), "utf8")).toMatch(/^# Deploy of v1\.0\.0 to test: deployed\n/);
+    // the backup is what was live before: the service's settings and its (immutable) task-definition revision
+    const backup = JSON.parse(readFileSync(join(dir, "backup.json"), "utf8")) as { service: { taskDefinition: string }; taskDefinition: { revision: number; containerDefinitions: Array<{ name: string }> } };
+    expect(backup.service.taskDefinition).toBe(seeded.taskDefinition.taskDefinitionArn);
+    expect(backup.taskDefinition.containerDefinitions.map((c) => c.name)).toEqual(["backend", "frontend", "log-router"]);
     const json = await cli(["status", "--env", "test", "--config", ecsFile, "--json"], env());
     expect(json.code, json.stderr).toBe(0);
     const view = JSON.parse(json.stdout) as Parameters<typeof renderHistory>[0] & Record<string, unknown>;
