@@ -14,7 +14,8 @@ import type { ServiceDeployment, Service, TaskDefinition } from "@aws-sdk/client
 import { bakeDecision, plannedRounds, type BakeRound } from "../core/deploy/bake.js";
 import { blueGreenConfiguration, BUSY_STATUSES, busyDeployments, followDecision, HOOK_STAGE, isBaking, ourDeployment, progressWords, reachedProduction, settleDeadRun, type FollowDecision } from "../core/deploy/ecs-deployment.js";
 import { lockDecision, lockTagValue } from "../core/deploy/ecs-lock.js";
-import { diff, imagesOf, nextRevision, allowedDifferences, tagValue, TAG, unexpectedDifferences, type RevisionInput } from "../core/deploy/ecs-task-definition.js";
+import { allowedDifferences, containerOf, diff, imagesOf, nextRevision, tagValue, TAG, unexpectedDifferences, type RevisionInput } from "../core/deploy/ecs-task-definition.js";
+import { APPS } from "../core/deploy/names.js";
 import { interrupted, liveRecord, nextRevision as nextHistoryRevision, prunable } from "../core/deploy/history.js";
 import { renderDeployMessage } from "../core/deploy/report.js";
 import { compileHealthChecks } from "../core/config/environments.js";
@@ -188,6 +189,13 @@ export class EcsRun {
       if (taskDefinition.family !== this.config.taskDefinitionFamily) {
         throw new UsageError(`${this.deps.envName}: service ${this.config.service} runs task-definition family ${taskDefinition.family}, the configuration says ${this.config.taskDefinitionFamily}`, {
           suggestion: "set deploy.taskDefinitionFamily to the service's family",
+        });
+      }
+      const missing = APPS.filter((app) => !containerOf(taskDefinition, this.config, app));
+      if (missing.length > 0) {
+        const names = (taskDefinition.containerDefinitions ?? []).map((c) => c.name).join(", ") || "none";
+        throw new UsageError(`${this.deps.envName}: ${family(arn)} has no container named ${missing.map((app) => `${JSON.stringify(this.config.containers[app].name)} (the ${app})`).join(" or ")}; it has ${names}`, {
+          suggestion: "set deploy.containers.<app>.name to the container names of the service's task definition",
         });
       }
       this.records = records;

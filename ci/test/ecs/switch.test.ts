@@ -120,6 +120,19 @@ describe("bad input on an ECS environment: exit 2 before any AWS call", () => {
     expect(status.code).toBe(2);
   });
 
+  it("container names the service's task definition does not have (moto): exit 2 naming what it has, nothing registered, the lock released", async () => {
+    const doc = parse(readFileSync(ecsFile, "utf8")) as Doc;
+    (doc.environments.test!.deploy as { containers: Record<string, { name: string }> }).containers.backend = { name: "api" };
+    const wrong = join(dir, "wrong-container.yaml");
+    writeFileSync(wrong, stringify(doc));
+    endpoint.calls.length = 0;
+    const run = await cli(["deploy", "--env", "test", "--config", wrong, "--version", "v1.0.0", ...imageArgs("v1.0.0")], env());
+    expect(run.code, run.stderr).toBe(2);
+    expect(run.stderr).toMatch(/^hello-ci: test: helloagents-\w+:\d+ has no container named "api" \(the backend\); it has backend, frontend, log-router/m);
+    expect(endpoint.callsOf("RegisterTaskDefinition")).toEqual([]);
+    expect(endpoint.callsOf("UntagResource")).toHaveLength(1);
+  });
+
   it("production-like environments need --yes (requireConfirmation), as on Kubernetes", async () => {
     const doc = parse(readFileSync(ecsFile, "utf8")) as Doc;
     (doc.environments.test!.deploy as Record<string, unknown>).requireConfirmation = true;
