@@ -71,26 +71,41 @@ export async function publishImage(image: PlannedImage, variants: readonly Varia
 /** Alias the index check reaches the throwaway registry at. */
 export const REGISTRY_ALIAS = "registry"
 
-/** Fetch one manifest (an index, when multi-platform) with node's fetch and print it. */
-const FETCH_MANIFEST = [
-  "const r = await fetch(process.argv[1], { headers: { accept: 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json' } })",
-  "if (!r.ok) { console.error('GET ' + process.argv[1] + ': HTTP ' + r.status); process.exit(1) }",
-  "process.stdout.write(await r.text())",
+/**
+ * Fetch what a digest names with node's fetch and print it as an index. A release of several platforms pushes an index;
+ * a release of one platform pushes a single image manifest (the engine makes no index of one variant), whose platform
+ * is in its config blob: that is printed as an index of one. Registries answer 404 to an Accept that leaves the pushed
+ * media type out, so every type is listed.
+ *   node --input-type=module -e FETCH_MANIFEST <manifest URL> <digest>
+ */
+export const FETCH_MANIFEST = [
+  "const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'",
+  "const get = async (url, type) => { const r = await fetch(url, { headers: { accept: type } }); if (!r.ok) { console.error('GET ' + url + ': HTTP ' + r.status); process.exit(1) } return r.json() }",
+  "const [url, digest] = process.argv.slice(1)",
+  "const m = await get(url, accept)",
+  "if (!m.config) { process.stdout.write(JSON.stringify(m)); process.exit(0) }",
+  "const c = await get(url.replace(/\\/manifests\\/[^/]+$/, '/blobs/' + m.config.digest), 'application/json')",
+  "process.stdout.write(JSON.stringify({ manifests: [{ digest, platform: { os: c.os, architecture: c.architecture, variant: c.variant } }] }))",
 ].join("\n")
 
-/** Return `os/arch[/variant]` → manifest digest for a pushed index read from the throwaway registry. */
-export async function indexPlatforms(runner: Container, registry: Service, repository: string, digest: string): Promise<Record<string, string>> {
-  const url = `http://${REGISTRY_ALIAS}:${REGISTRY_PORT}/v2/${repository}/manifests/${digest}`
-  const run = runner
-    .withServiceBinding(REGISTRY_ALIAS, registry)
-    .withExec(["node", "--input-type=module", "-e", FETCH_MANIFEST, url], { expect: ReturnType.Any })
-  if ((await run.exitCode()) !== 0) throw new Error(`dry run: could not read the pushed index: ${(await run.stderr()).trim()}`)
-  const index = JSON.parse(await run.stdout()) as { manifests?: Array<{ digest?: string; platform?: { os?: string; architecture?: string; variant?: string } }> }
+/** Return `os/arch` → manifest digest of an index as FETCH_MANIFEST prints it. */
+export function platformsOf(indexJson: string): Record<string, string> {
+  const index = JSON.parse(indexJson) as { manifests?: Array<{ digest?: string; platform?: { os?: string; architecture?: string; variant?: string } }> }
   const out: Record<string, string> = {}
   for (const m of index.manifests ?? []) {
     if (m.platform?.os && m.platform.architecture && m.digest) out[`${m.platform.os}/${m.platform.architecture}`] = m.digest
   }
   return out
+}
+
+/** Return `os/arch[/variant]` → manifest digest for a pushed index (or single-platform manifest) read from the throwaway registry. */
+export async function indexPlatforms(runner: Container, registry: Service, repository: string, digest: string): Promise<Record<string, string>> {
+  const url = `http://${REGISTRY_ALIAS}:${REGISTRY_PORT}/v2/${repository}/manifests/${digest}`
+  const run = runner
+    .withServiceBinding(REGISTRY_ALIAS, registry)
+    .withExec(["node", "--input-type=module", "-e", FETCH_MANIFEST, url, digest], { expect: ReturnType.Any })
+  if ((await run.exitCode()) !== 0) throw new Error(`dry run: could not read the pushed index: ${(await run.stderr()).trim()}`)
+  return platformsOf(await run.stdout())
 }
 
 /** Throw unless every requested platform is in the index. */

@@ -395,7 +395,8 @@ describe("release --dry-run (tier 3)", () => {
     installReleaseFakes(h.engine)
     const report = await runRelease({ dryRun: true })
     const reads = h.engine.chains().filter((c) => lastExec(c).includes("--input-type=module"))
-    const urls = new Set(reads.map((c) => lastExec(c).at(-1)))
+    for (const c of reads) expect(lastExec(c).at(-1)).toBe(lastExec(c).at(-2)!.split("/manifests/")[1]) // the digest, for a one-platform manifest
+    const urls = new Set(reads.map((c) => lastExec(c).at(-2)))
     expect([...urls].sort()).toEqual([
       expect.stringMatching(/^http:\/\/registry:5000\/v2\/acme\/helloagents-backend\/manifests\/sha256:[0-9a-f]{64}$/),
       expect.stringMatching(/^http:\/\/registry:5000\/v2\/acme\/helloagents-frontend\/manifests\/sha256:[0-9a-f]{64}$/),
