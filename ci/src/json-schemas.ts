@@ -9,7 +9,18 @@ const SPDX_FILES: Readonly<Record<string, string>> = { "SPDX-2.2": "spdx-2.2.sch
 const loaded = new Map<string, Promise<object>>();
 
 async function readSchema(file: string): Promise<object> {
-  return JSON.parse(await readFile(new URL(`../json-schemas/${file}`, import.meta.url), "utf8")) as object;
+  return withSpecPurposes(JSON.parse(await readFile(new URL(`../json-schemas/${file}`, import.meta.url), "utf8")) as object);
+}
+
+/**
+ * The SPDX 2.3 specification (clause 7.24) spells the purpose `OPERATING-SYSTEM`, and Trivy writes it so for the image's
+ * OS package; the 2.3 JSON schema's enum says `OPERATING_SYSTEM`. Accept both, or no Trivy SBOM of an image passes.
+ */
+function withSpecPurposes(schema: object): object {
+  const purpose = (schema as { properties?: { packages?: { items?: { properties?: { primaryPackagePurpose?: { enum?: string[] } } } } } })
+    .properties?.packages?.items?.properties?.primaryPackagePurpose;
+  if (purpose?.enum?.includes("OPERATING_SYSTEM") && !purpose.enum.includes("OPERATING-SYSTEM")) purpose.enum.push("OPERATING-SYSTEM");
+  return schema;
 }
 
 export const vendoredSpdxSchemas: SpdxSchemas = {

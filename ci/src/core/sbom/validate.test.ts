@@ -21,6 +21,14 @@ describe("checkSbom on the real SBOMs (counts checked independently with python)
     expect(await checkSbom(document, text, "auto", vendoredSpdxSchemas)).toMatchObject({ outcome: "valid", format, specVersion, components });
   });
 
+  it("accepts the OS package of a Trivy image SBOM: purpose OPERATING-SYSTEM, as the SPDX 2.3 spec spells it", async () => {
+    const { document } = load("conda-spdx.json");
+    (document.packages as Record<string, unknown>[])[0]!.primaryPackagePurpose = "OPERATING-SYSTEM";
+    expect(await check(document, "spdx")).toMatchObject({ outcome: "valid", specVersion: "SPDX-2.3" });
+    (document.packages as Record<string, unknown>[])[0]!.primaryPackagePurpose = "OPERATING SYSTEM";
+    expect(await check(document, "spdx")).toMatchObject({ outcome: "invalid", error: expect.stringMatching(/^\/packages\/0\/primaryPackagePurpose: must be equal to one of the allowed values/) });
+  });
+
   it("counts the SPDX files too", async () => {
     const { text, document } = load("conda-spdx.json");
     expect(await checkSbom(document, text, "spdx", vendoredSpdxSchemas)).toMatchObject({ files: 2 });
