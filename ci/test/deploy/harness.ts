@@ -31,10 +31,19 @@ export function kube(): Kube {
   return kubeClient;
 }
 
-/** A new namespace for one test (names stay unique across the run; the cluster is thrown away at the end). */
+/**
+ * A new namespace for one test (names stay unique across the run; the cluster is thrown away at the end). Returns once
+ * its `default` ServiceAccount exists: until then the API server refuses pods there, and the Job and ReplicaSet
+ * controllers back off for longer than a test's progress deadline (seen on a loaded machine).
+ */
 export async function newNamespace(prefix = "deploy"): Promise<string> {
   const name = `${prefix}-${randomBytes(3).toString("hex")}`;
   await kube().create({ apiVersion: "v1", kind: "Namespace", metadata: { name } } as KubeObject);
+  const deadline = Date.now() + 60_000;
+  while (!(await kube().get({ apiVersion: "v1", kind: "ServiceAccount", namespace: name, name: "default" }))) {
+    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount within 60 s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   return name;
 }
 
