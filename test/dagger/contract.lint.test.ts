@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest"
 
 import { imageRef } from "../../dagger/src/images.ts"
-import { chainRunning, contentChain, execIndex, fromAddress, isSourcePath, workdirAt } from "./support/chains.ts"
+import { chainRunning, contentChain, execIndex, fromAddress, isSourcePath, oneLine, workdirAt } from "./support/chains.ts"
 import { useFakeEngine } from "./support/module.ts"
 
 const h = useFakeEngine()
@@ -31,6 +31,15 @@ describe("lint (tier 3)", () => {
     expect(mount).toBeDefined()
     expect(isSourcePath(contentChain(h.engine, mount!), "directory", ".github")).toBe(true)
     expect(workdirAt(chain, execIndex(chain, ACTIONLINT))).toBe("/repo")
+  })
+
+  it("gives actionlint a /repo/.git to find its project by (the source has none; without it actionlint exits 3)", async () => {
+    await h.run((m) => m.lint())
+    const chain = chainRunning(h.engine, ACTIONLINT)
+    const git = chain.findIndex((op) => op.field === "withDirectory" && op.args.path === "/repo/.git")
+    expect(git, oneLine(h.engine, chain)).toBeGreaterThanOrEqual(0)
+    expect(oneLine(h.engine, contentChain(h.engine, chain[git]!))).toBe("directory()")
+    expect(git).toBeLessThan(execIndex(chain, ACTIONLINT))
   })
 
   it("fails naming each failing linter", async () => {
