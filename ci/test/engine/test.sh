@@ -16,7 +16,9 @@ mkdir -p "$REPORTS_DIR"
 REPORTS_DIR="$(cd "$REPORTS_DIR" && pwd)"
 EXTERNAL="${ENGINE_LAB_EXTERNAL:-}"
 ALL=(functions test lint backend-image-health frontend-image-health dev-through-nginx test-reports release-dry-run
-  tests-module planted-failure)
+  tests-module planted-failure deploy)
+# deploy needs the lab's registry and veth (its URLs and image repositories name them): lab only.
+[[ -z "${ENGINE_LAB_EXTERNAL:-}" ]] || ALL=("${ALL[@]:0:${#ALL[@]}-1}")
 CASES=("${@:-${ALL[@]}}")
 for c in "${CASES[@]}"; do
   [[ " ${ALL[*]} " == *" $c "* ]] || { echo "test.sh: unknown case '$c'; cases: ${ALL[*]}" >&2; exit 2; }
@@ -29,11 +31,17 @@ RESULTS="$WORK/results.tsv" # name status seconds message
 : >"$RESULTS"
 log() { printf '[engine-test] %s\n' "$*" >&2; }
 
+K8S="$HERE/../k8s/cluster.sh"
+cleanup() { # by PID, in each script's own way; the deploy case normally stops its cluster itself
+  if [[ -d "$WORK/k8s" ]]; then K8S_STATE_DIR="$WORK/k8s" bash "$K8S" down || true; fi
+  bash "$HERE/lab.sh" down
+}
+
 t0=$SECONDS
 if [[ -z "$EXTERNAL" ]]; then
   bash "$HERE/lab.sh" build
   export ENGINE_LAB_STATE_DIR="$WORK/lab"
-  trap 'bash "$HERE/lab.sh" down' EXIT
+  trap 'cleanup' EXIT
   t=$SECONDS
   bash "$HERE/lab.sh" up || exit 3
   log "lab up in $((SECONDS - t))s"
@@ -173,6 +181,101 @@ PY
   expect_in_log '\| backend-test \| FAILED \|' "the summary does not name backend-test as FAILED" &&
     expect_in_log 'test_planted_failure_from_the_engine_lab' "the output does not name the failing test" &&
     expect_in_log '\| frontend-test \| passed \|' "the other stages did not run to their own verdict"
+}
+
+case_deploy() { # deploy, deploy again, roll back: the test cluster of ci/test/k8s, reached through --api-server
+  bash "$K8S" build >>"$LOG" 2>&1 || { echo "cluster.sh build failed"; return 1; }
+  K8S_STATE_DIR="$WORK/k8s" bash "$K8S" up >>"$LOG" 2>&1 || { echo "cluster.sh up failed"; return 1; }
+  local port dev status=0
+  port="$(free_port)"
+  # The dev stack on the host is what the environment's URLs (preview smoke, bake) reach.
+  (cd "$COPY" && exec nice -n 5 dagger call dev up --ports "$port:8080") >>"$LOG.dev" 2>&1 &
+  dev=$!
+  deploy_steps "$port" || status=$?
+  kill -TERM "$dev" 2>/dev/null || true
+  wait "$dev" 2>/dev/null || true
+  K8S_STATE_DIR="$WORK/k8s" bash "$K8S" down >>"$LOG" 2>&1 || true
+  rm -rf "$WORK/k8s"
+  return "$status"
+}
+
+deploy_steps() { # port
+  local port=$1 k="$WORK/k8s" copy="$WORK/deploy-copy" server api img ref
+  server="$(sed -n 's/.*server: "\(https:[^"]*\)".*/\1/p' "$k/kubeconfig")"
+  api="${server##*:}"
+  # The module takes a kubeconfig with embedded credentials (kubectl config view --raw --flatten).
+  python3 - "$k" "$server" >"$WORK/kubeconfig" <<'PY'
+import base64, sys
+k, server = sys.argv[1], sys.argv[2]
+b = lambda name: base64.b64encode(open(f"{k}/pki/{name}", "rb").read()).decode()
+print(f"""apiVersion: v1
+kind: Config
+clusters: [{{name: lab, cluster: {{server: "{server}", certificate-authority-data: "{b('ca.crt')}"}}}}]
+users: [{{name: admin, user: {{client-certificate-data: "{b('admin.crt')}", client-key-data: "{b('admin.key')}"}}}}]
+contexts: [{{name: lab, context: {{cluster: lab, user: admin}}}}]
+current-context: lab""")
+PY
+  local curl_k=(curl -fsS --cacert "$k/pki/ca.crt" --cert "$k/pki/admin.crt" --key "$k/pki/admin.key" -H 'content-type: application/json')
+  "${curl_k[@]}" -X POST "$server/api/v1/namespaces" \
+    -d '{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"helloagents-lab"}}' >>"$LOG" ||
+    { echo "could not create the namespace"; return 1; }
+  local tries=0 # the API server refuses objects in a namespace until its default ServiceAccount exists
+  until "${curl_k[@]}" "$server/api/v1/namespaces/helloagents-lab/serviceaccounts/default" >/dev/null 2>&1; do
+    ((++tries < 120)) || { echo "namespace helloagents-lab got no default ServiceAccount"; return 1; }
+    sleep 0.5
+  done
+  "${curl_k[@]}" -X POST "$server/api/v1/namespaces/helloagents-lab/secrets" -d '{"apiVersion":"v1","kind":"Secret",
+    "metadata":{"name":"helloagents-runtime"},"type":"Opaque","stringData":{"DATABASE_URL":"lab-db","REDIS_URL":"lab-redis",
+    "ANTHROPIC_API_KEY":"lab-anthropic","OPENAI_API_KEY":"lab-openai"}}' >>"$LOG" || { echo "could not create the runtime Secret"; return 1; }
+  rm -rf "$copy" && cp -a "$COPY" "$copy"
+  sed "s/@PORT@/$port/g" "$HERE/lab-environment.yaml" >>"$copy/ci/config/environments.yaml"
+  # Two releases in the lab registry, by tag; v1.2.4 differs by a label, so its digests differ.
+  for img in backend frontend; do
+    for v in 1.2.3 1.2.4; do
+      ref="$(cd "$copy" && timeout 900 nice -n 5 dagger call "$img-image" with-label --name lab.release --value "$v" \
+        publish --address "$ENGINE_LAB_REGISTRY/helloagents/helloagents-$img:$v" 2>>"$LOG")" ||
+        { echo "could not publish $img $v"; return 1; }
+      printf '%s\n' "$ref" | tee -a "$LOG" >"$WORK/published-$img-$v"
+    done
+  done
+  local s=$SECONDS
+  until curl -fsS -m 3 "http://127.0.0.1:$port/api/health/db" >/dev/null 2>&1; do
+    ((SECONDS - s < 600)) || { echo "the dev stack did not answer on port $port"; return 1; }
+    sleep 2
+  done
+  local access=(--kubeconfig "file:$WORK/kubeconfig" --api-server "tcp://localhost:$api" --actor engine-lab)
+  local v
+  for v in v1.2.3 v1.2.4; do
+    run_dagger "$copy" call deploy --env lab --version "$v" "${access[@]}" export --path "$WORK/deploy-$v" ||
+      { echo "deploy $v exited $?"; return 1; }
+    deployed_by_digest "$v" "$server" || return 1
+  done
+  run_dagger "$copy" call rollback --env lab "${access[@]}" export --path "$WORK/rollback" || { echo "rollback exited $?"; return 1; }
+  python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if (r["kind"], r["version"], r["exitCode"]) == ("rollback", "v1.2.3", 0) else 1)' \
+    "$WORK/rollback/report.json" || { echo "rollback report.json is not a rollback to v1.2.3 with exit 0"; return 1; }
+  run_dagger "$copy" call status --env lab "${access[@]}" || { echo "status exited $?"; return 1; }
+  expect_in_log 'Live: \*\*(blue|green) v1\.2\.3' "status does not say v1.2.3 is live after the rollback" || return 1
+  if grep -qF "$(sed -n 's/.*client-key-data: "\([^"]\{40\}\).*/\1/p' "$WORK/kubeconfig")" "$LOG"; then
+    echo "the kubeconfig's client key appears in the output"; return 1
+  fi
+}
+
+deployed_by_digest() { # version server: the live Deployments run exactly the digests publish returned for that version
+  local v=${1#v} server=$2 k="$WORK/k8s"
+  curl -fsS --cacert "$k/pki/ca.crt" --cert "$k/pki/admin.crt" --key "$k/pki/admin.key" \
+    "$server/apis/apps/v1/namespaces/helloagents-lab/deployments" >"$WORK/deployments.json" || { echo "could not list Deployments"; return 1; }
+  python3 - "$WORK/deployments.json" "$WORK/published-backend-$v" "$WORK/published-frontend-$v" "$WORK/deploy-v$v/report.json" \
+    >>"$LOG" <<'PY' || { echo "v$v: no Deployment runs the published digests, or the report is not a deploy with exit 0"; return 1; }
+import json, sys
+items, refs = json.load(open(sys.argv[1]))["items"], [open(f).read().strip() for f in sys.argv[2:4]]
+report = json.load(open(sys.argv[4]))
+images = {c["image"] for d in items for c in d["spec"]["template"]["spec"]["containers"]}
+print("deployment images:", sorted(images))
+for ref in refs:  # repo:tag@sha256:… → repo@sha256:…
+    repo, digest = ref.split("@")
+    assert f"{repo.rsplit(':', 1)[0]}@{digest}" in images, ref
+assert report["kind"] == "deploy" and report["exitCode"] == 0, report.get("reason")
+PY
 }
 
 # ----------------------------------------------------------------------------------------------------------------- run
