@@ -83,6 +83,7 @@ img_bun-runtime() { # oven/bun:1.3.0-alpine for the SDK's introspector and codeg
 # async-timeout), so the lab copies this machine's pyenv build (3.11.7, compiled on Debian 12 against bookworm's
 # libraries): the interpreter, libpython and the standard library only, without pyenv's site-packages.
 LAB_PYTHON="${LAB_PYTHON:-/root/.pyenv/versions/3.11.7}"
+PY_SETUPTOOLS=70.1.0 PY_WHEEL=0.45.1 # upstream's 3.11 recipe installs setuptools 70.1.0 and wheel (see img_python)
 # Runtime libraries of the interpreter and its extension modules (checked with ldd inside the rootfs below).
 PYTHON_LIBS=ca-certificates,netbase,tzdata,libssl3,libsqlite3-0,libffi8,libreadline8,libncursesw6,libexpat1,libnsl2,libtirpc3,libbz2-1.0,liblzma5,zlib1g,libuuid1,libcrypt1
 
@@ -113,7 +114,12 @@ img_python() { # python:3.11.15-slim-bookworm: CPython 3.11 in /usr/local with p
   missing="$(in_root "$r" sh -c 'for f in /usr/local/bin/python3.11 /usr/local/lib/python3.11/lib-dynload/*.so; do
     ldd "$f" | sed -n "s|^[[:space:]]*\(.*\) => not found|$f: \1|p"; done')"
   [[ -z "$missing" ]] || { printf 'standins: python stand-in misses libraries:\n%s\n' "$missing" >&2; exit 1; }
-  in_root "$r" python3.11 -m ensurepip --default-pip >/dev/null # the pip and setuptools wheels bundled with 3.11.7
+  in_root "$r" python3.11 -m ensurepip --default-pip >/dev/null # pip 23.2.1, bundled with 3.11.7
+  # Like upstream's recipe (docker-library/python 3.11 slim-bookworm): setuptools 70.1.0 and wheel over ensurepip's
+  # setuptools 65.5.0 (which carries CVE-2022-40897 and would block the release's scan gate).
+  env -u PIP_FIND_LINKS python3 -m pip download --quiet --no-cache-dir --no-deps --only-binary=:all: \
+    --index-url https://pypi.org/simple -d "$r/tmp/wheels" "setuptools==$PY_SETUPTOOLS" "wheel==$PY_WHEEL"
+  in_root "$r" sh -c 'python3.11 -m pip install --quiet --no-index --no-compile --root-user-action=ignore /tmp/wheels/*.whl && rm -rf /tmp/wheels'
   ln -sf python3.11 "$r/usr/local/bin/python3"
   ln -sf python3 "$r/usr/local/bin/python"
   ln -sf python3.11-config "$r/usr/local/bin/python3-config" 2>/dev/null || true
@@ -224,7 +230,7 @@ if [[ -n "${KEY_OF:-}" ]]; then
   for f in rootfs tool node_into apk_standin in_root; do [[ "$text" == *"$f "* ]] && text+=$'\n'"$(declare -f "$f")"; done
   printf '%s\n' "$text"
   for v in NODE_RUNTIME_VERSION NODE_RUNTIME_NPM BUN_VERSION NODE_APP_VERSION NODE_APP_NPM TRIVY ACTIONLINT COSIGN \
-    NODE_CA PIP_CA LAB_PYTHON PYTHON_LIBS LAB_TRIVY_DB; do
+    NODE_CA PIP_CA LAB_PYTHON PY_SETUPTOOLS PY_WHEEL PYTHON_LIBS LAB_TRIVY_DB; do
     [[ "$text" =~ \$\{?$v([^A-Za-z0-9_]|$) ]] && declare -p "$v"
   done
   if [[ "$KEY_OF" == python ]]; then env -i "$LAB_PYTHON/bin/python3.11" -VV; fi
