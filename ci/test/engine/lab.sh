@@ -157,7 +157,9 @@ cmd_build() {
   step debian-gosdk "$(files_key "$HERE/$b/debian-rootfs.sh")-$(sha256sum <<<"$go_pkgs" | cut -c1-8)" \
     rebuild_dir "$K/debian-gosdk" bash "$HERE/$b/debian-rootfs.sh" "$K/debian-gosdk" "$go_pkgs"
   local name
-  for name in $(awk '{print $1}' "$HERE/standin-refs.txt"); do # one step each: a recipe change rebuilds that image only
+  # One step each: a recipe change rebuilds that image only. (Not `while read`: the builds would read its stdin.)
+  # shellcheck disable=SC2013 # stand-in names are single words
+  for name in $(awk '{print $1}' "$HERE/standin-refs.txt"); do
     step "standin-$name" "$(standin_key "$name")" \
       env LAB_TRIVY_DB="$TRIVY_DB_REF" bash "$HERE/$b/standins.sh" "$K/images" "$TOOLS" "$name"
   done

@@ -195,7 +195,7 @@ case_deploy() { # deploy, deploy again, roll back: the test cluster of ci/test/k
   kill -TERM "$dev" 2>/dev/null || true
   wait "$dev" 2>/dev/null || true
   K8S_STATE_DIR="$WORK/k8s" bash "$K8S" down >>"$LOG" 2>&1 || true
-  rm -rf "$WORK/k8s"
+  rm -rf "$WORK/k8s" "$WORK/kubeconfig" # the throwaway cluster's credentials do not outlive it
   return "$status"
 }
 
@@ -243,14 +243,14 @@ PY
     ((SECONDS - s < 600)) || { echo "the dev stack did not answer on port $port"; return 1; }
     sleep 2
   done
-  local access=(--kubeconfig "file:$WORK/kubeconfig" --api-server "tcp://localhost:$api" --actor engine-lab)
+  local access=(--kubeconfig "file:$WORK/kubeconfig" --api-server "tcp://localhost:$api")
   local v
   for v in v1.2.3 v1.2.4; do
-    run_dagger "$copy" call deploy --env lab --version "$v" "${access[@]}" export --path "$WORK/deploy-$v" ||
+    run_dagger "$copy" call deploy --env lab --version "$v" "${access[@]}" --actor engine-lab export --path "$WORK/deploy-$v" ||
       { echo "deploy $v exited $?"; return 1; }
     deployed_by_digest "$v" "$server" || return 1
   done
-  run_dagger "$copy" call rollback --env lab "${access[@]}" export --path "$WORK/rollback" || { echo "rollback exited $?"; return 1; }
+  run_dagger "$copy" call rollback --env lab "${access[@]}" --actor engine-lab export --path "$WORK/rollback" || { echo "rollback exited $?"; return 1; }
   python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); sys.exit(0 if (r["kind"], r["version"], r["exitCode"]) == ("rollback", "v1.2.3", 0) else 1)' \
     "$WORK/rollback/report.json" || { echo "rollback report.json is not a rollback to v1.2.3 with exit 0"; return 1; }
   run_dagger "$copy" call status --env lab "${access[@]}" || { echo "status exited $?"; return 1; }

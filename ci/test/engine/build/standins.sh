@@ -111,6 +111,7 @@ img_python() { # python:3.11.15-slim-bookworm: CPython 3.11 in /usr/local with p
   mkdir -p "$r/usr/local/lib/python3.11/site-packages"
   # The binary's RUNPATH names pyenv's prefix, absent here: ld.so finds libpython in /usr/local/lib through ld.so.cache.
   in_root "$r" ldconfig
+  # shellcheck disable=SC2016 # expanded by the shell inside the rootfs
   missing="$(in_root "$r" sh -c 'for f in /usr/local/bin/python3.11 /usr/local/lib/python3.11/lib-dynload/*.so; do
     ldd "$f" | sed -n "s|^[[:space:]]*\(.*\) => not found|$f: \1|p"; done')"
   [[ -z "$missing" ]] || { printf 'standins: python stand-in misses libraries:\n%s\n' "$missing" >&2; exit 1; }
