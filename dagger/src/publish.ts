@@ -2,9 +2,10 @@
  * Publishing: every tag of every image with all its platform variants and gzip layers, credentials only as a
  * Secret through `withRegistryAuth`; and, for dry runs, a check that each pushed index lists every platform.
  */
-import { Container, ImageLayerCompression, ReturnType, Secret, Service, dag } from "@dagger.io/dagger"
+import { Container, ImageLayerCompression, Secret, Service, dag } from "@dagger.io/dagger"
 
-import { PlannedImage } from "./toolkit-json.js"
+import { PlannedImage, parseImageIndex } from "./toolkit-json.js"
+import { okOrThrow, runToolkit } from "./toolkit-run.js"
 import { REGISTRY_PORT } from "./services.js"
 import { Variant } from "./variants.js"
 
@@ -71,47 +72,21 @@ export async function publishImage(image: PlannedImage, variants: readonly Varia
 /** Alias the index check reaches the throwaway registry at. */
 export const REGISTRY_ALIAS = "registry"
 
+/** The toolkit argv that reads the digest at a manifest `url` and requires every platform. */
+export function imageIndexArgs(url: string, platforms: readonly string[]): string[] {
+  return ["image-index", "--url", url, ...platforms.flatMap((p) => ["--platform", p]), "--json"]
+}
+
 /**
- * Fetch what a digest names with node's fetch and print it as an index. A release of several platforms pushes an index;
- * a release of one platform pushes a single image manifest (the engine makes no index of one variant), whose platform
- * is in its config blob: that is printed as an index of one. Registries answer 404 to an Accept that leaves the pushed
- * media type out, so every type is listed.
- *   node --input-type=module -e FETCH_MANIFEST <manifest URL> <digest>
+ * Read a pushed digest back from the throwaway registry with `hello-ci image-index` and require every platform; return
+ * `os/arch[/variant]` → manifest digest. A one-platform release pushes a single image manifest, which the toolkit reads
+ * as an index of one. A missing platform fails with the toolkit's own line (`… lacks linux/arm64 …`).
  */
-export const FETCH_MANIFEST = [
-  "const accept = 'application/vnd.oci.image.index.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.v2+json'",
-  "const get = async (url, type) => { const r = await fetch(url, { headers: { accept: type } }); if (!r.ok) { console.error('GET ' + url + ': HTTP ' + r.status); process.exit(1) } return r.json() }",
-  "const [url, digest] = process.argv.slice(1)",
-  "const m = await get(url, accept)",
-  "if (!m.config) { process.stdout.write(JSON.stringify(m)); process.exit(0) }",
-  "const c = await get(url.replace(/\\/manifests\\/[^/]+$/, '/blobs/' + m.config.digest), 'application/json')",
-  "process.stdout.write(JSON.stringify({ manifests: [{ digest, platform: { os: c.os, architecture: c.architecture, variant: c.variant } }] }))",
-].join("\n")
-
-/** Return `os/arch` → manifest digest of an index as FETCH_MANIFEST prints it. */
-export function platformsOf(indexJson: string): Record<string, string> {
-  const index = JSON.parse(indexJson) as { manifests?: Array<{ digest?: string; platform?: { os?: string; architecture?: string; variant?: string } }> }
-  const out: Record<string, string> = {}
-  for (const m of index.manifests ?? []) {
-    if (m.platform?.os && m.platform.architecture && m.digest) out[`${m.platform.os}/${m.platform.architecture}`] = m.digest
-  }
-  return out
-}
-
-/** Return `os/arch[/variant]` → manifest digest for a pushed index (or single-platform manifest) read from the throwaway registry. */
-export async function indexPlatforms(runner: Container, registry: Service, repository: string, digest: string): Promise<Record<string, string>> {
+export async function indexPlatforms(
+  toolkit: Container, registry: Service, repository: string, digest: string, platforms: readonly string[],
+): Promise<Record<string, string>> {
   const url = `http://${REGISTRY_ALIAS}:${REGISTRY_PORT}/v2/${repository}/manifests/${digest}`
-  const run = runner
-    .withServiceBinding(REGISTRY_ALIAS, registry)
-    .withExec(["node", "--input-type=module", "-e", FETCH_MANIFEST, url, digest], { expect: ReturnType.Any })
-  if ((await run.exitCode()) !== 0) throw new Error(`dry run: could not read the pushed index: ${(await run.stderr()).trim()}`)
-  return platformsOf(await run.stdout())
-}
-
-/** Throw unless every requested platform is in the index. */
-export function assertPlatforms(repository: string, found: Readonly<Record<string, string>>, wanted: readonly string[]): void {
-  const missing = wanted.filter((p) => !(p.split("/").slice(0, 2).join("/") in found))
-  if (missing.length > 0) {
-    throw new Error(`dry run: the index of ${repository} lacks ${missing.join(", ")} (it lists ${Object.keys(found).join(", ") || "nothing"})`)
-  }
+  const run = await runToolkit(toolkit.withServiceBinding(REGISTRY_ALIAS, registry), imageIndexArgs(url, platforms))
+  await okOrThrow(run, { refusal: `dry run: the pushed index of ${repository} was refused` })
+  return parseImageIndex(await run.stdout()).platforms
 }

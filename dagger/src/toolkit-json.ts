@@ -1,5 +1,6 @@
 /**
- * The toolkit's JSON answers the module reads: `hello-ci/release-plan@1` and `hello-ci/scan-verdict@1` (their zod schemas
+ * The toolkit's JSON answers the module reads: `hello-ci/release-plan@1`, `hello-ci/scan-verdict@1` and
+ * `hello-ci/image-index@1` (their zod schemas
  * live in ci/src/schemas/). The module has no runtime dependencies, so no zod here: small readers that check each field
  * they use and build the typed value from it, failing with the schema name on any other shape.
  */
@@ -32,6 +33,12 @@ export interface ScanVerdict {
   readonly blocking: number
   /** Findings by severity over all reports, before the policy (recorded in release.json). */
   readonly counts: Readonly<Record<string, number>>
+}
+
+/** The parts of `hello-ci image-index --json` the module uses. */
+export interface ImageIndex {
+  /** `os/arch[/variant]` → manifest digest. */
+  readonly platforms: Readonly<Record<string, string>>
 }
 
 /** A JSON shape that is not what the schema promises. */
@@ -107,4 +114,9 @@ export function parseScanVerdict(text: string): ScanVerdict {
     if (v.decision !== "pass" && v.decision !== "block") throw new Unexpected()
     return { decision: v.decision, reason: string(v.reason), blocking: list(v.blocking, object).length, counts: countMap(v.counts) }
   })
+}
+
+/** Read `hello-ci image-index --json`; throw on any other shape. */
+export function parseImageIndex(text: string): ImageIndex {
+  return readJson(text, "image-index", "hello-ci/image-index@1", (v) => ({ platforms: stringMap(v.platforms) }))
 }

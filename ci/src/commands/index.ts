@@ -16,6 +16,7 @@ import { rollbackCommand } from "./rollback.js";
 import { statusCommand } from "./status.js";
 import { scaleDownCommand } from "./scale-down.js";
 import { deployImagesCommand } from "./deploy-images.js";
+import { imageIndexCommand } from "./image-index.js";
 
 export type { CommandFactory } from "./kit/define.js";
 
@@ -33,4 +34,5 @@ export const commands: CommandFactory[] = [
   statusCommand,
   scaleDownCommand,
   deployImagesCommand,
+  imageIndexCommand,
 ];

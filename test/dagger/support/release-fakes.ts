@@ -54,17 +54,28 @@ export function verdictFor(blocking: number): object {
   }
 }
 
+/** The `--platform` values of a `hello-ci image-index` argv. */
+function wantedPlatforms(argv: readonly string[]): string[] {
+  return argv.flatMap((a, i) => (argv[i - 1] === "--platform" ? [a] : []))
+}
+
 /** Install the toolkit answers: plan, verdict (blocking when `block` > 0; the gate exec then exits 1), pushed index. */
 export function installReleaseFakes(engine: FakeEngine, opts: { block?: number; indexPlatforms?: string[] } = {}): void {
   const blocking = opts.block ?? 0
   const platforms = opts.indexPlatforms ?? ["linux/amd64", "linux/arm64"]
   if (blocking > 0) engine.failExec({ matches: (a) => a.includes("scan-gate"), exitCode: 1 })
+  engine.failExec({
+    matches: (a) => a.includes("image-index") && wantedPlatforms(a).some((p) => !platforms.includes(p)),
+    exitCode: 1,
+    stderr: "hello-ci: image-index: http://registry:5000/v2/acme/x/manifests/sha256:… lacks linux/arm64 (it lists linux/amd64)\n",
+  })
   engine.onLeaf((chain: Chain, leaf: Op) => {
     const argv = lastExec(chain)
     if (leaf.field === "stdout" && argv.includes("release-plan")) return JSON.stringify(planFor(argv))
-    if (leaf.field === "stdout" && argv.includes("--input-type=module")) {
-      const manifests = platforms.map((p, i) => ({ digest: `sha256:${String(i).repeat(64)}`, platform: { os: p.split("/")[0], architecture: p.split("/")[1] } }))
-      return JSON.stringify({ schemaVersion: 2, mediaType: "application/vnd.oci.image.index.v1+json", manifests })
+    if (leaf.field === "stdout" && argv.includes("image-index")) {
+      const found = Object.fromEntries(platforms.map((p, i) => [p, `sha256:${String(i).repeat(64)}`]))
+      const url = argv[argv.indexOf("--url") + 1]
+      return JSON.stringify({ schema: "hello-ci/image-index@1", url, platforms: found, missing: [] })
     }
     const last = chain.at(-1)
     if (leaf.field === "contents" && last?.field === "file" && last.args.path === "/out/scan-gate.json") return JSON.stringify(verdictFor(blocking))
