@@ -40,6 +40,11 @@ export class UsageError extends HelloCiError {
   readonly exitCode = ExitCode.Usage;
 }
 
+/** Errors that end a run before anything changed and are the user's to fix (exit 2): a deploy rethrows them as they are. */
+export function isInputError(error: unknown): error is UsageError {
+  return error instanceof UsageError;
+}
+
 /** A check failed as designed (scan gate, health verdict, smoke test, rejected deploy). Exit 1. */
 export class CheckFailed extends HelloCiError {
   readonly exitCode = ExitCode.CheckFailed;

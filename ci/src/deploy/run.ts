@@ -22,15 +22,16 @@ import { APPS, LABEL, names, otherColour, type App, type Colour } from "../core/
 import { compileHealthChecks } from "../core/config/environments.js";
 import { defaultRunOptions, runChecks, type Clock, type Probe } from "../core/checks/run.js";
 import { runSmoke, smokeAgentName } from "../core/smoke/suite.js";
-import { renderDeployMessage } from "../core/deploy/report.js";
-import { HelloCiError, Unreachable, UsageError } from "../errors.js";
+import { closedRecord, deployReport, type ReportParts } from "../core/deploy/report.js";
+import { HelloCiError, isInputError, Unreachable } from "../errors.js";
 import { KubeConflict, type KubeObject } from "../kube/client.js";
 import type { EnvironmentConfig } from "../schemas/environments.js";
 import type { KubernetesDeploy } from "../schemas/deploy.js";
-import { RECORD_SCHEMA, type DeployRecord, type DeployResult } from "../schemas/deploy-record.js";
-import { EXIT_CODES, REPORT_SCHEMA, type DeployReport, type LiveSummary, type RunResult } from "../schemas/deploy-report.js";
+import { RECORD_SCHEMA, type DeployRecord } from "../schemas/deploy-record.js";
+import type { DeployReport, LiveSummary, RunResult } from "../schemas/deploy-report.js";
 import { backupObject, refs, type EnvironmentCluster } from "./cluster.js";
-import { StepFailed, Steps } from "./steps.js";
+import { notifyAbout } from "./notify.js";
+import { errorLine, StepFailed, Steps } from "./steps.js";
 import { pollUntil } from "./wait.js";
 
 /** Everything the engine needs from outside: the cluster, the clock, the network, where progress goes. */
@@ -366,7 +367,7 @@ export class Run {
    * `attempted` is the colour the run brought up; `fallback` the colour that was live before.
    */
   async recover(error: unknown, attempted: Colour, fallback: Colour | undefined): Promise<{ result: RunResult; reason: string }> {
-    const why = error instanceof StepFailed ? error.message : error instanceof Error ? error.message.split("\n")[0]! : String(error);
+    const why = errorLine(error);
     if (error instanceof LockHeld) return { result: "unreachable", reason: error.message };
     // Unreachable or refused (403): the infrastructure said no. Before the switch the live colour is untouched: exit 3.
     if (error instanceof Unreachable && !this.switched) {
@@ -398,7 +399,7 @@ export class Run {
         return `active Services back on ${fallback}: ${routing}`;
       });
     } catch (flipError) {
-      const detail = flipError instanceof Error ? flipError.message.split("\n")[0] : String(flipError);
+      const detail = errorLine(flipError);
       return { result: "failed", reason: `${why}; flipping back to ${fallback} failed (${detail}): the active Services may point at ${attempted}` };
     }
     await this.tryScaleDown(attempted);
@@ -409,7 +410,7 @@ export class Run {
     try {
       await this.cluster.scale(colour, { backend: 0, frontend: 0 });
     } catch (error) {
-      this.warnings.push(`could not scale ${colour} down: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      this.warnings.push(`could not scale ${colour} down: ${errorLine(error)}`);
     }
   }
 
@@ -463,45 +464,23 @@ export class Run {
   // -------------------------------------------------------------------------------------------------- the end
 
   /** Write the final record, prune the history, read back what is live, notify, and build the report. */
-  async finish(result: RunResult, reason: string, base: Pick<DeployReport, "version" | "images"> & Partial<Pick<DeployReport, "colour" | "method">>): Promise<DeployReport> {
-    const finished = this.deps.clock.now();
+  async finish(result: RunResult, reason: string, base: ReportParts["base"]): Promise<DeployReport> {
+    const finishedAt = this.deps.clock.now();
     const durationMs = Math.round(this.deps.clock.monotonicMs() - this.startedMs);
     if (this.record) {
-      const recordResult: DeployResult = result === "unreachable" ? "failed" : result;
-      this.record = { ...this.record, result: recordResult, reason, finishedAt: finished.toISOString(), durationMs };
+      this.record = closedRecord(this.record, result, reason, finishedAt, durationMs);
       try {
         await this.cluster.updateRecord(this.record);
         this.records = [...this.records.filter((r) => r.revision !== this.record!.revision), this.record];
         for (const old of prunable(this.records, this.config.strategy.historyLimit)) await this.cluster.deleteRecord(old.revision);
       } catch (error) {
-        this.warnings.push(`the history record could not be written: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+        this.warnings.push(`the history record could not be written: ${errorLine(error)}`);
       }
     }
     const live = await this.liveSummary();
-    const report: DeployReport = {
-      schema: REPORT_SCHEMA,
-      kind: this.kind,
-      env: this.deps.envName,
-      ...(this.record ? { revision: this.record.revision } : {}),
-      ...base,
-      result,
-      exitCode: EXIT_CODES[result],
-      reason,
-      live,
-      steps: this.steps.results,
-      startedAt: this.startedAt.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs,
-      warnings: this.warnings,
-    };
-    if (this.deps.notify) {
-      try {
-        await this.deps.notify(renderDeployMessage(report));
-      } catch (error) {
-        report.warnings.push(`the webhook was not notified: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
-      }
-    }
-    return report;
+    const { kind, warnings, startedAt } = this;
+    const report = deployReport({ kind, env: this.deps.envName, record: this.record, base, result, reason, live, steps: this.steps.results, startedAt, finishedAt, durationMs, warnings });
+    return notifyAbout(report, this.deps.notify?.bind(this.deps));
   }
 
   /** What is live at the end, read back from the cluster (or the last state seen, marked unconfirmed). */
@@ -528,9 +507,4 @@ export class Run {
 /** The lock is held by another run (exit 3, nothing changed). */
 export class LockHeld extends HelloCiError {
   readonly exitCode = 3 as const;
-}
-
-/** Errors that end a run before anything changed and are the user's to fix (exit 2): rethrown as they are. */
-export function isInputError(error: unknown): error is UsageError {
-  return error instanceof UsageError;
 }

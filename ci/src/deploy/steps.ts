@@ -4,6 +4,12 @@
  */
 import type { StepResult } from "../schemas/deploy-report.js";
 
+/** One line about an error for a reason or a warning: a failed step's own words, else an error's first line. */
+export function errorLine(error: unknown): string {
+  if (error instanceof StepFailed) return error.message;
+  return error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error);
+}
+
 /** A step that failed as designed (not ready, smoke failed, bake failed): the run recovers and exits 1. */
 export class StepFailed extends Error {
   constructor(

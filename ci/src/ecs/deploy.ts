@@ -1,7 +1,8 @@
 /**
  * Deploy a release to an ECS service with ECS's native blue/green (the steps and the recovery rules: run.ts).
  */
-import { EcsRun, isInputError, type EcsEngineDeps, type EcsOutcome, type Images } from "./run.js";
+import { isInputError } from "../errors.js";
+import { EcsRun, type EcsEngineDeps, type EcsOutcome, type Images } from "./run.js";
 
 export interface EcsDeployRequest {
   version: string;

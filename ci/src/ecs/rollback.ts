@@ -9,7 +9,8 @@ import { rollbackTarget } from "../core/deploy/history.js";
 import { imagesOf } from "../core/deploy/ecs-task-definition.js";
 import type { DeployReport } from "../schemas/deploy-report.js";
 import { AwsNotFound, AwsRejected } from "./aws.js";
-import { EcsRun, isInputError, type EcsEngineDeps, type EcsOutcome } from "./run.js";
+import { isInputError } from "../errors.js";
+import { EcsRun, type EcsEngineDeps, type EcsOutcome } from "./run.js";
 
 export interface EcsRollbackRequest {
   toRevision?: number;

@@ -17,16 +17,17 @@ import { lockDecision, lockTagValue } from "../core/deploy/ecs-lock.js";
 import { allowedDifferences, containerOf, diff, imagesOf, nextRevision, tagValue, TAG, unexpectedDifferences, type RevisionInput } from "../core/deploy/ecs-task-definition.js";
 import { APPS } from "../core/deploy/names.js";
 import { interrupted, liveRecord, nextRevision as nextHistoryRevision, prunable } from "../core/deploy/history.js";
-import { renderDeployMessage } from "../core/deploy/report.js";
+import { closedRecord, deployReport, type ReportParts } from "../core/deploy/report.js";
 import { compileHealthChecks } from "../core/config/environments.js";
 import { defaultRunOptions, runChecks, type Clock, type Probe } from "../core/checks/run.js";
 import { runSmoke, smokeAgentName } from "../core/smoke/suite.js";
 import { HelloCiError, Unreachable, UsageError } from "../errors.js";
 import type { EcsDeploy } from "../schemas/deploy.js";
-import { RECORD_SCHEMA, type DeployRecord, type DeployResult } from "../schemas/deploy-record.js";
-import { EXIT_CODES, REPORT_SCHEMA, type DeployReport, type LiveSummary, type RunResult } from "../schemas/deploy-report.js";
+import { RECORD_SCHEMA, type DeployRecord } from "../schemas/deploy-record.js";
+import type { DeployReport, LiveSummary, RunResult } from "../schemas/deploy-report.js";
 import type { EnvironmentConfig } from "../schemas/environments.js";
-import { StepFailed, Steps } from "../deploy/steps.js";
+import { notifyAbout } from "../deploy/notify.js";
+import { errorLine, StepFailed, Steps } from "../deploy/steps.js";
 import { pollUntil } from "../deploy/wait.js";
 import { AwsNotFound, AwsRejected, type EcsApi } from "./aws.js";
 import { EcsHistory } from "./history.js";
@@ -77,7 +78,6 @@ class EcsRolledBack extends Error {
 /** A state the run cannot recover from by itself: a person must look (exit 4). */
 class Unrecoverable extends Error {}
 
-const firstLine = (error: unknown) => (error instanceof StepFailed ? error.message : error instanceof Error ? (error.message.split("\n")[0] ?? "") : String(error));
 const family = (arn: string | undefined) => arn?.split("/").pop() ?? "none";
 
 export class EcsRun {
@@ -457,7 +457,7 @@ export class EcsRun {
   // ------------------------------------------------------------------------------------------------ recovery
 
   async recover(error: unknown): Promise<{ result: RunResult; reason: string }> {
-    const why = firstLine(error);
+    const why = errorLine(error);
     if (error instanceof EcsLockHeld) return { result: "unreachable", reason: error.message };
     if (error instanceof Unrecoverable) return { result: "failed", reason: `${why}; look at the service now (hello-ci status --env ${this.deps.envName})` };
     if (!this.updated) {
@@ -488,7 +488,7 @@ export class EcsRun {
         ? { result: "rolled-back", reason: `${why}; ECS rolled back to ${this.liveWords()} and verified it` }
         : { result: "rejected", reason: `${why}; ROLLBACK sent before production traffic moved: ${this.liveWords()} still serves` };
     } catch (rollbackError) {
-      return { result: "failed", reason: `${why}; the rollback did not complete (${firstLine(rollbackError)}): look at the service now` };
+      return { result: "failed", reason: `${why}; the rollback did not complete (${errorLine(rollbackError)}): look at the service now` };
     }
   }
 
@@ -500,48 +500,27 @@ export class EcsRun {
 
   // -------------------------------------------------------------------------------------------------- the end
 
-  async finish(result: RunResult, reason: string, base: Pick<DeployReport, "version" | "images"> & Partial<Pick<DeployReport, "method">>): Promise<DeployReport> {
-    const finished = this.deps.clock.now();
+  /** Write the final record, prune the history, read back what runs, notify, and build the report. */
+  async finish(result: RunResult, reason: string, base: ReportParts["base"]): Promise<DeployReport> {
+    const finishedAt = this.deps.clock.now();
     const durationMs = Math.round(this.deps.clock.monotonicMs() - this.startedMs);
     if (this.record) {
-      const recordResult: DeployResult = result === "unreachable" ? "failed" : result;
-      this.record = { ...this.record, result: recordResult, reason, finishedAt: finished.toISOString(), durationMs };
+      this.record = closedRecord(this.record, result, reason, finishedAt, durationMs);
       // Production traffic starts moving when the hook is answered CONTINUE: that is the switch of the history's metrics.
       if (this.continuedAt && !this.record.switchedAt) this.record.switchedAt = this.continuedAt;
-      if (result === "rolled-back") this.record.restoredAt = finished.toISOString();
+      if (result === "rolled-back") this.record.restoredAt = finishedAt.toISOString();
       try {
         await this.history.write(this.record);
         this.records = [...this.records.filter((r) => r.revision !== this.record!.revision), this.record];
         await this.history.delete(prunable(this.records, this.strategy.historyLimit).map((r) => r.revision));
       } catch (error) {
-        this.warnings.push(`the history record could not be written: ${firstLine(error)}`);
+        this.warnings.push(`the history record could not be written: ${errorLine(error)}`);
       }
     }
     const live = await this.liveSummary();
-    const report: DeployReport = {
-      schema: REPORT_SCHEMA,
-      kind: this.kind,
-      env: this.deps.envName,
-      ...(this.record ? { revision: this.record.revision } : {}),
-      ...base,
-      result,
-      exitCode: EXIT_CODES[result],
-      reason,
-      live,
-      steps: this.steps.results,
-      startedAt: this.startedAt.toISOString(),
-      finishedAt: finished.toISOString(),
-      durationMs,
-      warnings: this.warnings,
-    };
-    if (this.deps.notify) {
-      try {
-        await this.deps.notify(renderDeployMessage(report));
-      } catch (error) {
-        report.warnings.push(`the webhook was not notified: ${firstLine(error)}`);
-      }
-    }
-    return report;
+    const { kind, warnings, startedAt } = this;
+    const report = deployReport({ kind, env: this.deps.envName, record: this.record, base, result, reason, live, steps: this.steps.results, startedAt, finishedAt, durationMs, warnings });
+    return notifyAbout(report, this.deps.notify?.bind(this.deps));
   }
 
   /** What runs at the end, read back from ECS (or the last revision seen, unconfirmed). */
@@ -563,9 +542,4 @@ export class EcsRun {
 /** The newest record that went live with this task-definition revision. */
 export function byTaskDefinition(records: readonly DeployRecord[], arn: string): DeployRecord | undefined {
   return [...records].sort((a, b) => b.revision - a.revision).find((r) => r.taskDefinition === arn && r.result === "deployed");
-}
-
-/** Errors that end a run before anything changed and are the user's to fix (exit 2): rethrown as they are. */
-export function isInputError(error: unknown): error is UsageError {
-  return error instanceof UsageError;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { DeployRecord } from "../../schemas/deploy-record.js";
 import type { DeployReport } from "../../schemas/deploy-report.js";
 import type { ColourState, LiveState } from "./live.js";
-import { renderDeployMarkdown, renderDeployMessage, renderStatus, type StatusView } from "./report.js";
+import { closedRecord, deployReport, renderDeployMarkdown, renderDeployMessage, renderStatus, type StatusView } from "./report.js";
 
 function report(extra: Partial<DeployReport> = {}): DeployReport {
   return {
@@ -151,5 +151,35 @@ describe("report: the status page", () => {
     expect(text).toContain("Live: **half-switched** (backend → green, frontend → blue)");
     expect(text).toContain("Lock: held by alice@laptop until 2026-01-31T12:02:00Z");
     expect(text).toContain("Warning: history record ignored: x");
+  });
+});
+
+describe("report: the end of a run, shared by Kubernetes and ECS", () => {
+  const record = {
+    schema: "helloagents/deploy-record@1", revision: 4, kind: "deploy", env: "production", version: "v1.2.3", actor: "ci",
+    images: { backend: "b@sha256:aa", frontend: "f@sha256:bb" }, startedAt: "2026-01-31T12:00:00.000Z", result: "running", reason: "in progress",
+  } as unknown as DeployRecord;
+  const end = new Date("2026-01-31T12:01:00.000Z");
+
+  it("closes the record with the result, reason, end and duration; an unreachable run is recorded as failed", () => {
+    expect(closedRecord(record, "rolled-back", "bake failed", end, 60_000)).toMatchObject({ revision: 4, result: "rolled-back", reason: "bake failed", finishedAt: "2026-01-31T12:01:00.000Z", durationMs: 60_000 });
+    expect(closedRecord(record, "unreachable", "the API server did not answer", end, 5).result).toBe("failed");
+    expect(record.result).toBe("running");
+  });
+
+  it("builds the report with the record's revision and the exit code of the result, copying steps and warnings", () => {
+    const warnings = ["w"];
+    const built = deployReport({
+      kind: "rollback", env: "production", record, base: { version: "v1.2.2", images: record.images, colour: "blue" }, result: "failed",
+      reason: "the flip back failed", live: { halfSwitched: true, confirmed: false }, steps: [], startedAt: new Date("2026-01-31T12:00:00.000Z"),
+      finishedAt: end, durationMs: 60_000, warnings,
+    });
+    expect(built).toMatchObject({ schema: "helloagents/deploy-report@1", kind: "rollback", revision: 4, colour: "blue", exitCode: 4, finishedAt: "2026-01-31T12:01:00.000Z" });
+    built.warnings.push("later");
+    expect(warnings).toEqual(["w"]);
+    const unrecorded = deployReport({ kind: "deploy", env: "production", record: undefined, base: { version: "v1.2.3", images: record.images }, result: "unreachable",
+      reason: "the API server did not answer", live: { halfSwitched: false, confirmed: false }, steps: [], startedAt: end, finishedAt: end, durationMs: 0, warnings: [] });
+    expect(unrecorded).not.toHaveProperty("revision");
+    expect(unrecorded.exitCode).toBe(3);
   });
 });

@@ -3,7 +3,7 @@
  * and the `status` page (live state, history table, metrics).
  */
 import type { DeployRecord } from "../../schemas/deploy-record.js";
-import type { DeployReport } from "../../schemas/deploy-report.js";
+import { EXIT_CODES, REPORT_SCHEMA, type DeployReport, type LiveSummary, type RunResult, type StepResult } from "../../schemas/deploy-report.js";
 import type { HistoryMetrics } from "./history.js";
 import { describeColour, type LiveState } from "./live.js";
 import { COLOURS } from "./names.js";
@@ -15,6 +15,48 @@ const RESULT_WORDS: Record<DeployReport["result"], string> = {
   unreachable: "not run: the cluster or the lock was unavailable",
   failed: "FAILED: recovery incomplete, a person must look",
 };
+
+/** The history record of a run as it ends (a run that found the target unreachable is recorded as failed). */
+export function closedRecord(record: DeployRecord, result: RunResult, reason: string, finishedAt: Date, durationMs: number): DeployRecord {
+  return { ...record, result: result === "unreachable" ? "failed" : result, reason, finishedAt: finishedAt.toISOString(), durationMs };
+}
+
+/** Everything a report is built from, on Kubernetes and on ECS alike. */
+export interface ReportParts {
+  readonly kind: DeployReport["kind"];
+  readonly env: string;
+  readonly record: DeployRecord | undefined;
+  /** What the run deployed or restored (version, images, and the colour and method where they apply). */
+  readonly base: Pick<DeployReport, "version" | "images"> & Partial<Pick<DeployReport, "colour" | "method">>;
+  readonly result: RunResult;
+  readonly reason: string;
+  readonly live: LiveSummary;
+  readonly steps: readonly StepResult[];
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly durationMs: number;
+  readonly warnings: readonly string[];
+}
+
+/** The report of a run (helloagents/deploy-report@1), its exit code from its result. */
+export function deployReport(p: ReportParts): DeployReport {
+  return {
+    schema: REPORT_SCHEMA,
+    kind: p.kind,
+    env: p.env,
+    ...(p.record ? { revision: p.record.revision } : {}),
+    ...p.base,
+    result: p.result,
+    exitCode: EXIT_CODES[p.result],
+    reason: p.reason,
+    live: p.live,
+    steps: [...p.steps],
+    startedAt: p.startedAt.toISOString(),
+    finishedAt: p.finishedAt.toISOString(),
+    durationMs: p.durationMs,
+    warnings: [...p.warnings],
+  };
+}
 
 /** `deploy production v1.2.3: deployed (revision 7, green)` plus the reason: the webhook's text. */
 export function renderDeployMessage(report: DeployReport): string {
