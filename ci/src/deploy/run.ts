@@ -20,37 +20,26 @@ import { checkRouting } from "../core/deploy/routing.js";
 import { deployment, sharedObjects } from "../core/deploy/manifests.js";
 import { APPS, LABEL, names, otherColour, type App, type Colour } from "../core/deploy/names.js";
 import { compileHealthChecks } from "../core/config/environments.js";
-import { defaultRunOptions, runChecks, type Clock, type Probe } from "../core/checks/run.js";
+import { defaultRunOptions, runChecks, type Probe } from "../core/checks/run.js";
 import { runSmoke, smokeAgentName } from "../core/smoke/suite.js";
 import { closedRecord, deployReport, type ReportParts } from "../core/deploy/report.js";
 import { HelloCiError, isInputError, Unreachable } from "../errors.js";
 import { KubeConflict, type KubeObject } from "../kube/client.js";
-import type { EnvironmentConfig } from "../schemas/environments.js";
 import type { KubernetesDeploy } from "../schemas/deploy.js";
 import { RECORD_SCHEMA, type DeployRecord } from "../schemas/deploy-record.js";
 import type { DeployReport, LiveSummary, RunResult } from "../schemas/deploy-report.js";
 import { backupObject, refs, type EnvironmentCluster } from "./cluster.js";
 import { notifyAbout } from "./notify.js";
+import type { RunDeps } from "./run-deps.js";
 import { errorLine, StepFailed, Steps } from "./steps.js";
 import { pollUntil } from "./wait.js";
 
-/** Everything the engine needs from outside: the cluster, the clock, the network, where progress goes. */
-export interface EngineDeps {
+/** Everything the engine needs from outside: the common run deps plus the cluster and where the preview answers. */
+export interface EngineDeps extends RunDeps {
   cluster: EnvironmentCluster;
-  envName: string;
-  env: EnvironmentConfig;
   config: KubernetesDeploy;
-  clock: Clock;
-  progress(line: string): void;
-  /** The public URLs (bake health rounds). */
-  http: Probe;
   /** Where the preview frontend answers, and the probe that reaches it. */
   preview: { baseUrl: string; probe: Probe };
-  /** Post the one-line outcome to the team's webhook; a failure is only a warning. */
-  notify?(message: string): Promise<void>;
-  /** Who holds the lock while this run lasts, e.g. `octocat@runner-1:4242:9f3c`. */
-  identity: string;
-  actor: string;
   /** How long the lock lasts without renewal (renewed every third of it). */
   lockDurationMs: number;
   /** How often waits poll the cluster. */

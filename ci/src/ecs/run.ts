@@ -19,33 +19,24 @@ import { APPS } from "../core/deploy/names.js";
 import { interrupted, liveRecord, nextRevision as nextHistoryRevision, prunable } from "../core/deploy/history.js";
 import { closedRecord, deployReport, type ReportParts } from "../core/deploy/report.js";
 import { compileHealthChecks } from "../core/config/environments.js";
-import { defaultRunOptions, runChecks, type Clock, type Probe } from "../core/checks/run.js";
+import { defaultRunOptions, runChecks, type Probe } from "../core/checks/run.js";
 import { runSmoke, smokeAgentName } from "../core/smoke/suite.js";
 import { HelloCiError, Unreachable, UsageError } from "../errors.js";
 import type { EcsDeploy } from "../schemas/deploy.js";
 import { RECORD_SCHEMA, type DeployRecord } from "../schemas/deploy-record.js";
 import type { DeployReport, LiveSummary, RunResult } from "../schemas/deploy-report.js";
-import type { EnvironmentConfig } from "../schemas/environments.js";
 import { notifyAbout } from "../deploy/notify.js";
 import { errorLine, StepFailed, Steps } from "../deploy/steps.js";
 import { pollUntil } from "../deploy/wait.js";
+import type { RunDeps } from "../deploy/run-deps.js";
 import { AwsNotFound, AwsRejected, type EcsApi } from "./aws.js";
 import { EcsHistory } from "./history.js";
 
-export interface EcsEngineDeps {
+export interface EcsEngineDeps extends RunDeps {
   api: EcsApi;
-  envName: string;
-  env: EnvironmentConfig;
   config: EcsDeploy;
-  clock: Clock;
-  progress(line: string): void;
-  /** The public URLs (health rounds while ECS bakes). */
-  http: Probe;
   /** Where the test listener answers, and the probe that reaches it. */
   testListener: { baseUrl: string; probe: Probe };
-  notify?(message: string): Promise<void>;
-  identity: string;
-  actor: string;
 }
 
 /** A run's report, and the backup of what was live before it (the --backup file). */
