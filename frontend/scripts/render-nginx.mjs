@@ -4,12 +4,16 @@
  *
  *   node scripts/render-nginx.mjs --out DIR [--port 8080] [--backend 127.0.0.1:8000] [--root ./dist]
  *                                 [--template nginx/default.conf.template] [--mime /etc/nginx/mime.types]
+ *                                 [--api-url URL] [--ws-url URL]
  *
  * Writes (DIR is created; relative paths resolve against the current directory):
  *   DIR/nginx.conf                       main config: pid, logs, *_temp_path under DIR; includes the server below
  *   DIR/conf.d/default.conf              the rendered template (same envsubst as the nginx image, but only
  *                                        NGINX_PORT, STATIC_ROOT and BACKEND_UPSTREAM are substituted)
- *   DIR/snippets/security-headers.conf   copied from nginx/ (the template includes it relative to DIR)
+ *   DIR/snippets/security-headers.conf   nginx/security-headers.conf with its CSP connect-src set for --api-url and
+ *                                        --ws-url (the console's VITE_API_URL and VITE_WS_URL; both empty by default:
+ *                                        `connect-src 'self'`, the file as committed). The template includes it
+ *                                        relative to DIR.
  *   DIR/logs/, DIR/tmp/                  error.log, access.log, temp dirs
  * Prints the absolute path of DIR/nginx.conf on stdout.
  *
@@ -23,6 +27,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { FrontendUrlError, checkFrontendUrls, connectSources, withConnectSrc } from "./frontend-urls.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -88,6 +93,8 @@ http {
  * @property {string} root
  * @property {string} template
  * @property {string} mime
+ * @property {string} apiUrl
+ * @property {string} wsUrl
  */
 
 export class UsageError extends Error {}
@@ -99,6 +106,8 @@ const FLAGS = /** @type {const} */ ({
   root: { type: "string" },
   template: { type: "string" },
   mime: { type: "string" },
+  "api-url": { type: "string" },
+  "ws-url": { type: "string" },
 });
 
 /** @param {string[]} argv */
@@ -127,6 +136,8 @@ export function parseCli(argv) {
   if (!/^[A-Za-z0-9.\-_]+:\d{1,5}$|^\[[0-9A-Fa-f:]+\]:\d{1,5}$/.test(backend)) {
     throw new UsageError(`--backend must be host:port (no scheme), got "${backend}"`);
   }
+  const apiUrl = checkedUrl("--api-url", { apiUrl: values["api-url"] }).apiUrl;
+  const wsUrl = checkedUrl("--ws-url", { wsUrl: values["ws-url"] }).wsUrl;
   return {
     out: resolve(out),
     port,
@@ -134,7 +145,23 @@ export function parseCli(argv) {
     root: resolve(values.root ?? "dist"),
     template: resolve(values.template ?? join(here, "..", "nginx", "default.conf.template")),
     mime: resolve(values.mime ?? "/etc/nginx/mime.types"),
+    apiUrl,
+    wsUrl,
   };
+}
+
+/**
+ * The console's URL settings, checked with the build's own rule; a bad value is a usage error naming the flag.
+ * @param {string} flag
+ * @param {{ apiUrl?: string | undefined, wsUrl?: string | undefined }} urls
+ */
+function checkedUrl(flag, urls) {
+  try {
+    return checkFrontendUrls(urls);
+  } catch (error) {
+    if (error instanceof FrontendUrlError) throw new UsageError(`${flag}: ${error.message}`);
+    throw error;
+  }
 }
 
 /**
@@ -144,7 +171,8 @@ export function parseCli(argv) {
  */
 export function writeConfig(options) {
   const template = readFileSync(options.template, "utf8");
-  const snippet = readFileSync(join(dirname(options.template), "security-headers.conf"), "utf8");
+  const committed = readFileSync(join(dirname(options.template), "security-headers.conf"), "utf8");
+  const snippet = withConnectSrc(committed, connectSources({ apiUrl: options.apiUrl, wsUrl: options.wsUrl }));
   const server = renderTemplate(template, {
     NGINX_PORT: String(options.port),
     STATIC_ROOT: options.root,

@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -7,6 +7,7 @@ import { TEMPLATE_VARIABLES, UsageError, main, mainConfig, parseCli, renderTempl
 
 const values = { NGINX_PORT: "8080", STATIC_ROOT: "/srv/www", BACKEND_UPSTREAM: "backend:8000" };
 const template = readFileSync(resolve(import.meta.dirname, "../nginx/default.conf.template"), "utf8");
+const committedSnippet = readFileSync(resolve(import.meta.dirname, "../nginx/security-headers.conf"), "utf8");
 
 describe("renderTemplate", () => {
   it("substitutes only the three listed variables and leaves nginx variables alone", () => {
@@ -27,7 +28,7 @@ describe("renderTemplate", () => {
 describe("parseCli", () => {
   it("applies defaults and resolves paths", () => {
     const options = parseCli(["--out", "run"]);
-    expect(options).toMatchObject({ out: resolve("run"), port: 8080, backend: "127.0.0.1:8000", root: resolve("dist") });
+    expect(options).toMatchObject({ out: resolve("run"), port: 8080, backend: "127.0.0.1:8000", root: resolve("dist"), apiUrl: "", wsUrl: "" });
     expect(options.template).toMatch(/nginx[\\/]default\.conf\.template$/);
   });
 
@@ -36,6 +37,8 @@ describe("parseCli", () => {
     [["--out", "x", "--port", "99999"], /--port/],
     [["--out", "x", "--backend", "http://a:1"], /--backend/],
     [["--out", "x", "--nope"], /nope/],
+    [["--out", "x", "--api-url", "api.example.test"], /^--api-url: VITE_API_URL must be empty .* absolute http:\/\/ or https:\/\/ URL/],
+    [["--out", "x", "--ws-url", "https://ws.example.test"], /^--ws-url: VITE_WS_URL must be empty .* absolute ws:\/\/ or wss:\/\/ URL/],
   ])("rejects %j", (argv, message) => {
     expect(() => parseCli(argv)).toThrow(UsageError);
     expect(() => parseCli(argv)).toThrow(message);
@@ -61,7 +64,18 @@ describe("main", () => {
     const server = readFileSync(join(out, "conf.d", "default.conf"), "utf8");
     expect(server).toContain("listen 18080;");
     expect(server).toContain('root "/srv/app";');
-    expect(existsSync(join(out, "snippets", "security-headers.conf"))).toBe(true);
+    expect(readFileSync(join(out, "snippets", "security-headers.conf"), "utf8")).toBe(committedSnippet);
+  });
+
+  it("lists --api-url and --ws-url origins in the snippet's connect-src, and changes nothing else", () => {
+    const out = mkdtempSync(join(tmpdir(), "render-nginx-"));
+    dirs.push(out);
+    vi.spyOn(process.stdout, "write").mockReturnValue(true);
+    expect(main(["--out", out, "--api-url", "https://api.example.test/v1", "--ws-url", "wss://ws.example.test/socket"])).toBe(0);
+    const snippet = readFileSync(join(out, "snippets", "security-headers.conf"), "utf8");
+    const connectSrc = "connect-src 'self' https://api.example.test wss://ws.example.test";
+    expect(snippet).toContain(`; ${connectSrc}; `);
+    expect(snippet.replace(connectSrc, "connect-src 'self'")).toBe(committedSnippet);
   });
 
   it("exits 2 with a one-line message on bad input", () => {

@@ -28,6 +28,11 @@ if env -u POSTGRES_PASSWORD docker-compose -f docker-compose.yml config -q 2>/de
 else
   ok "a missing POSTGRES_PASSWORD is refused"
 fi
+urls=$(VITE_API_URL=https://api.example.test VITE_WS_URL=wss://ws.example.test/socket docker-compose -f docker-compose.yml config)
+grep -q "VITE_API_URL: ''" <<<"$base" && grep -q "VITE_WS_URL: ''" <<<"$base" \
+  && grep -q 'VITE_API_URL: https://api.example.test' <<<"$urls" && grep -q 'VITE_WS_URL: wss://ws.example.test/socket' <<<"$urls" \
+  && ok "console build args VITE_API_URL, VITE_WS_URL from the environment (empty by default)" \
+  || bad "console build args VITE_API_URL, VITE_WS_URL from the environment (empty by default)"
 for f in backend/Dockerfile frontend/Dockerfile; do
   grep -qiE '^FROM .+ AS dev$' "$f" && ok "$f has the dev target compose uses" || bad "$f has a dev target"
 done

@@ -263,13 +263,15 @@ export interface Nginx extends Service {
   configDir: string;
 }
 
-export async function startNginx(options: { backendPort: number; root?: string }): Promise<Nginx> {
+/** `apiUrl`/`wsUrl`: the console's VITE_API_URL/VITE_WS_URL, which set the CSP connect-src (render-nginx --api-url/--ws-url). */
+export async function startNginx(options: { backendPort: number; root?: string; apiUrl?: string; wsUrl?: string }): Promise<Nginx> {
   const root = options.root ?? join(repoRoot, "frontend", "dist");
   if (!existsSync(join(root, "index.html"))) throw new Error(`no built console at ${root}: run \`npm ci && npm run build\` in frontend/`);
   const configDir = workDir("nginx");
   chmodSync(configDir, 0o755);
   const port = await freePort();
-  run(process.execPath, [join(repoRoot, "frontend", "scripts", "render-nginx.mjs"), "--out", configDir, "--port", String(port), "--backend", `127.0.0.1:${options.backendPort}`, "--root", root], {
+  const urls = [...(options.apiUrl ? ["--api-url", options.apiUrl] : []), ...(options.wsUrl ? ["--ws-url", options.wsUrl] : [])];
+  run(process.execPath, [join(repoRoot, "frontend", "scripts", "render-nginx.mjs"), "--out", configDir, "--port", String(port), "--backend", `127.0.0.1:${options.backendPort}`, "--root", root, ...urls], {
     cwd: repoRoot,
   });
   const conf = join(configDir, "nginx.conf");

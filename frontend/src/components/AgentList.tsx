@@ -34,12 +34,12 @@ export function AgentList({ agents, loading, deletingId, onDelete }: AgentListPr
         {agents.map((agent) => (
           <tr key={agent.id} data-testid="agent-row" data-agent-id={agent.id}>
             <th scope="row">{agent.name}</th>
-            <td>{agent.provider}</td>
-            <td>{agent.model}</td>
-            <td>
+            <td data-label="Provider">{agent.provider}</td>
+            <td data-label="Model">{agent.model}</td>
+            <td data-label="Created">
               <time dateTime={agent.created_at}>{formatDate(agent.created_at)}</time>
             </td>
-            <td>
+            <td className="actions">
               <button
                 type="button"
                 className="danger"
