@@ -44,7 +44,7 @@ describe("hello-ci: every error is one `hello-ci: …` line on stderr, exit 2", 
     [["scan-gate", "--report"], /^hello-ci: scan-gate: option '--report <file>' argument missing \(run hello-ci scan-gate --help for its options\)\n$/],
     [["scan-gate", "extra.json"], /^hello-ci: scan-gate: too many arguments for 'scan-gate'\. Expected 0 arguments but got 1\. \(run hello-ci scan-gate --help for its options\)\n$/],
     [["--bogus"], /^hello-ci: unknown option '--bogus' \(run hello-ci --help for the commands\)\n$/],
-    [[], /^hello-ci: missing command: give one of release-plan, scan-gate, .*smoke, render, deploy, rollback, status, scale-down, deploy-images, image-index \(run hello-ci --help for the commands\)\n$/],
+    [[], /^hello-ci: missing command: give one of release-plan, scan-gate, .*smoke, browser-check, render, deploy, rollback, status, scale-down, deploy-images, image-index \(run hello-ci --help for the commands\)\n$/],
   ])("%j", async (args, line) => {
     const { code, stdout, stderr } = await run(...args);
     expect(code).toBe(2);

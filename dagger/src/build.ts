@@ -19,7 +19,24 @@ export function backendImage(source: Directory, platform?: Platform, buildArgs?:
 
 /** Build the frontend image from `frontend/Dockerfile`. */
 export function frontendImage(source: Directory, platform?: Platform, buildArgs?: BuildArg[]): Container {
-  return source.directory(FRONTEND).dockerBuild({ ...(platform ? { platform } : {}), ...(buildArgs ? { buildArgs } : {}) })
+  return source.directory(FRONTEND).dockerBuild({ ...(platform ? { platform } : {}), ...(buildArgs?.length ? { buildArgs } : {}) })
+}
+
+/** The console's build-time URLs (`with-frontend-urls`); unset or empty means the page's own origin. */
+export interface FrontendUrls {
+  /** VITE_API_URL, e.g. https://api.example.com. */
+  readonly apiUrl?: string
+  /** VITE_WS_URL, e.g. wss://api.example.com/ws. */
+  readonly wsUrl?: string
+}
+
+/**
+ * Return the frontend Dockerfile's build args for these URLs. An empty one is left out, so the Dockerfile's default
+ * (same origin) applies; the Dockerfile checks the values and renders nginx's CSP connect-src from the same ones.
+ */
+export function frontendUrlArgs(urls: FrontendUrls = {}): BuildArg[] {
+  const args: [string, string | undefined][] = [["VITE_API_URL", urls.apiUrl], ["VITE_WS_URL", urls.wsUrl]]
+  return args.flatMap(([name, value]) => (value ? [{ name, value }] : []))
 }
 
 /** Built images of both apps, one per platform, in the order of `platforms`. */
@@ -45,11 +62,11 @@ export class Build {
 }
 
 /** Build both images for every platform, all at once, and return them once every build has finished. */
-export async function buildAll(source: Directory, platforms: readonly string[]): Promise<Build> {
+export async function buildAll(source: Directory, platforms: readonly string[], urls: FrontendUrls = {}): Promise<Build> {
   if (platforms.length === 0) throw new Error("build: give at least one platform, e.g. --platforms linux/amd64")
   const list = platforms.map((p) => p as Platform)
   const backend = list.map((p) => backendImage(source, p))
-  const frontend = list.map((p) => frontendImage(source, p))
+  const frontend = list.map((p) => frontendImage(source, p, frontendUrlArgs(urls)))
   await Promise.all([...backend, ...frontend].map((ctr) => ctr.sync()))
   return new Build([...platforms], backend, frontend)
 }
@@ -66,33 +83,36 @@ export interface ReleaseStamp {
   readonly labels: Readonly<Record<App, Readonly<Record<string, string>>>>
 }
 
-/** Build one app for one platform with the release's build args, then set every planned OCI label. */
-export function releaseImage(source: Directory, app: App, platform: string, stamp: ReleaseStamp): Container {
+/** Build one app for one platform with the release's build args (and the console's URLs), then set every planned OCI label. */
+export function releaseImage(source: Directory, app: App, platform: string, stamp: ReleaseStamp, urls: FrontendUrls = {}): Container {
   const args: BuildArg[] = [
     { name: "VERSION", value: stamp.version },
     { name: "REVISION", value: stamp.revision },
     { name: "CREATED", value: stamp.created },
   ]
-  const build = app === App.Backend ? backendImage : frontendImage
-  const built = build(source, platform as Platform, args)
+  const built = app === App.Backend
+    ? backendImage(source, platform as Platform, args)
+    : frontendImage(source, platform as Platform, [...args, ...frontendUrlArgs(urls)])
   return Object.entries(stamp.labels[app]).reduce((ctr, [name, value]) => ctr.withLabel(name, value), built)
 }
 
 /** Build every (app, platform) pair of a release, lazily; callers sync or scan them. */
-export function releaseVariants(source: Directory, platforms: readonly string[], stamp: ReleaseStamp): Variant[] {
+export function releaseVariants(source: Directory, platforms: readonly string[], stamp: ReleaseStamp, urls: FrontendUrls = {}): Variant[] {
   if (platforms.length === 0) throw new Error("release: give at least one platform, e.g. --platforms linux/amd64")
   return [App.Backend, App.Frontend].flatMap((image) =>
-    platforms.map((platform) => ({ image, platform, container: releaseImage(source, image, platform, stamp) })),
+    platforms.map((platform) => ({ image, platform, container: releaseImage(source, image, platform, stamp, urls) })),
   )
 }
 
 /** Build every (app, platform) pair from source without release stamps (for scan, sbom and smoke-images). */
-export function sourceVariants(source: Directory, platforms: readonly string[]): Variant[] {
+export function sourceVariants(source: Directory, platforms: readonly string[], urls: FrontendUrls = {}): Variant[] {
   if (platforms.length === 0) throw new Error("give at least one platform, e.g. --platforms linux/amd64")
   return [App.Backend, App.Frontend].flatMap((image) =>
     platforms.map((platform) => {
-      const build = image === App.Backend ? backendImage : frontendImage
-      return { image, platform, container: build(source, platform as Platform) }
+      const container = image === App.Backend
+        ? backendImage(source, platform as Platform)
+        : frontendImage(source, platform as Platform, frontendUrlArgs(urls))
+      return { image, platform, container }
     }),
   )
 }

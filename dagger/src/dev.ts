@@ -4,7 +4,7 @@
  */
 import { Container, Directory, Service } from "@dagger.io/dagger"
 
-import { backendImage, frontendImage } from "./build.js"
+import { FrontendUrls, backendImage, frontendImage, frontendUrlArgs } from "./build.js"
 import { DATABASE_URL, DB_ALIAS, REDIS_ALIAS, REDIS_URL, postgresService, redisService } from "./services.js"
 
 /** Alias the frontend's nginx reaches the backend at. */
@@ -36,7 +36,7 @@ export function stackOf(backend: Container, frontend: Container, environment: st
     .asService({ useEntrypoint: true })
 }
 
-/** Return the stack built from source as a service on 8080. */
-export function devStack(source: Directory): Service {
-  return stackOf(backendImage(source), frontendImage(source), "development")
+/** Return the stack built from source as a service on 8080, the console built with these URLs. */
+export function devStack(source: Directory, urls: FrontendUrls = {}): Service {
+  return stackOf(backendImage(source), frontendImage(source, undefined, frontendUrlArgs(urls)), "development")
 }

@@ -7,7 +7,8 @@
 import { Container, Directory, File, GitRef, Platform, Secret, Service, argument, check, dag, func, object } from "@dagger.io/dagger"
 
 import { backendTestRun, ruffCheckRun, ruffFormatRun } from "./backend.js"
-import { Build, DEFAULT_PLATFORMS, backendImage, buildAll, frontendImage, releaseVariants, sourceVariants } from "./build.js"
+import { browserCheckArgs, chromiumRuntime, runBrowserCheck } from "./browser-check.js"
+import { Build, DEFAULT_PLATFORMS, FrontendUrls, backendImage, buildAll, frontendImage, frontendUrlArgs, releaseVariants, sourceVariants } from "./build.js"
 import { checkAccess, clusterToolkit, releaseImages, runDeployCommand, type ClusterAccess } from "./deploy.js"
 import { devStack } from "./dev.js"
 import { npmRun } from "./frontend.js"
@@ -76,6 +77,9 @@ export class Helloagents {
   awsAccessKeyId?: Secret
   awsSecretAccessKey?: Secret
   awsSessionToken?: Secret
+  /** The console's VITE_API_URL and VITE_WS_URL build args (`with-frontend-urls`); unset = the page's own origin. */
+  frontendApiUrl?: string
+  frontendWsUrl?: string
 
   constructor(
     /**
@@ -161,13 +165,29 @@ export class Helloagents {
     return backendImage(this.source, platform)
   }
 
+  /** Bake the console's API and WebSocket URLs into every frontend image build; nginx's CSP connect-src follows them. */
+  @func()
+  withFrontendUrls(
+    /** API origin baked in as VITE_API_URL, e.g. https://api.example.com; empty = same origin (/api/ through nginx). */
+    apiUrl?: string,
+    /** WebSocket URL baked in as VITE_WS_URL, e.g. wss://api.example.com/ws; empty = the page's host over ws:/wss:. */
+    wsUrl?: string,
+  ): Helloagents {
+    return this.copy({ frontendApiUrl: apiUrl, frontendWsUrl: wsUrl })
+  }
+
+  /** The URLs `with-frontend-urls` set, for the frontend image builds. */
+  private frontendUrls(): FrontendUrls {
+    return { apiUrl: this.frontendApiUrl, wsUrl: this.frontendWsUrl }
+  }
+
   /** Build the frontend image from frontend/Dockerfile. */
   @func()
   frontendImage(
     /** Target platform, e.g. linux/arm64; defaults to the engine's. */
     platform?: Platform,
   ): Container {
-    return frontendImage(this.source, platform)
+    return frontendImage(this.source, platform, frontendUrlArgs(this.frontendUrls()))
   }
 
   /** Build both images for every platform and return them. */
@@ -176,13 +196,13 @@ export class Helloagents {
     /** Platforms to build, comma-separated on the CLI. */
     platforms: string[] = DEFAULT_PLATFORMS,
   ): Promise<Build> {
-    return buildAll(this.source, platforms)
+    return buildAll(this.source, platforms, this.frontendUrls())
   }
 
   /** Run the whole stack (PostgreSQL, Redis, backend, frontend on 8080): `dev up --ports 8080:8080`. */
   @func({ cache: "session" })
   dev(): Service {
-    return devStack(this.source)
+    return devStack(this.source, this.frontendUrls())
   }
 
   /** Run the backend tests (`python -m pytest`) against PostgreSQL and Redis; fail with their output. */
@@ -237,7 +257,7 @@ export class Helloagents {
     /** Platforms to build and scan, comma-separated on the CLI. */
     platforms: string[] = DEFAULT_PLATFORMS,
   ): Promise<Directory> {
-    const outcome = await runScan(toolkit(this.source), sourceVariants(this.source, platforms), { policy: this.scanPolicy, fresh: cacheBuster() })
+    const outcome = await runScan(toolkit(this.source), sourceVariants(this.source, platforms, this.frontendUrls()), { policy: this.scanPolicy, fresh: cacheBuster() })
     return outcome.reports
   }
 
@@ -255,7 +275,7 @@ export class Helloagents {
     /** Platforms to build, comma-separated on the CLI. */
     platforms: string[] = DEFAULT_PLATFORMS,
   ): Promise<Directory> {
-    return sboms(toolkit(this.source), sourceVariants(this.source, platforms))
+    return sboms(toolkit(this.source), sourceVariants(this.source, platforms, this.frontendUrls()))
   }
 
   /** Set the registry and owner releases publish to: images are <address>/helloagents-backend and …-frontend. */
@@ -329,7 +349,7 @@ export class Helloagents {
     const signing = signingFrom({ key: this.cosignKey, keyPassword: this.cosignPassword, oidcRequestUrl: this.oidcRequestUrl, oidcRequestToken: this.oidcRequestToken })
     return release({
       source: this.source, toolkit: toolkit(this.source), version, revision: await revisionOf(head), registry: this.registry,
-      repositoryUrl: this.repositoryUrl, username: this.registryUsername, password: this.registryPassword, platforms, dryRun,
+      repositoryUrl: this.repositoryUrl, username: this.registryUsername, password: this.registryPassword, platforms, dryRun, frontendUrls: this.frontendUrls(),
       skipTests: skip.includes(ReleaseStep.Tests), skipSmoke: skip.includes(ReleaseStep.Smoke), policy: this.scanPolicy, signing,
       runTests: () => this.test(), cacheBuster: started, startedOn: started, invocationId,
     })
@@ -348,7 +368,7 @@ export class Helloagents {
       platforms: DEFAULT_PLATFORMS, dryRun: false, cacheBuster: started, startedOn: started,
     }
     const plan = await planRelease(req)
-    const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan))
+    const variants = releaseVariants(this.source, DEFAULT_PLATFORMS, stampOf(plan), this.frontendUrls())
     await Promise.all([...variants.map((v) => v.container.sync()), provenanceFiles(req, plan)])
     return `release dry run: built ${variants.length} images (${plan.tags.join(", ")}) and their provenance, pushed nothing`
   }
@@ -493,13 +513,29 @@ export class Helloagents {
     return verdictOrThrow("smoke", run)
   }
 
+  /** Load the console in headless Chromium: health badge pass, no console errors or CSP violations; report + screenshot. */
+  @func({ cache: "never" })
+  async browserCheck(
+    /** Public URL of the console, e.g. https://staging.helloagents.example, instead of --env. */
+    url?: string,
+    /** Environment whose urls.frontend to load, a name from ci/config/environments.yaml (e.g. staging), instead of --url. */
+    env?: string,
+    /** How long to wait for the page and the health badge, e.g. 45s (default 30s). */
+    timeout?: string,
+    /** Return the report of a failed check (with its screenshot) for export instead of failing the call. */
+    allowFailure = false,
+  ): Promise<Directory> {
+    const args = browserCheckArgs(url, env, timeout)
+    return runBrowserCheck(toolkit(this.source, chromiumRuntime()), args, { fresh: cacheBuster(), allowFailure })
+  }
+
   /** Start the freshly built images (backend, PostgreSQL, Redis, frontend) as services and smoke-test them with writes. */
   @func({ cache: "session" })
   async smokeImages(
     /** Platform of the images to run; defaults to the engine's. */
     platform?: Platform,
   ): Promise<string> {
-    const variants = sourceVariants(this.source, [platform ?? String(await dag.defaultPlatform())])
+    const variants = sourceVariants(this.source, [platform ?? String(await dag.defaultPlatform())], this.frontendUrls())
     const [backend] = variantsOf(variants, App.Backend)
     const [frontend] = variantsOf(variants, App.Frontend)
     const run = await smokeStack(toolkit(this.source), backend!.container, frontend!.container, cacheBuster())

@@ -4,6 +4,7 @@
  */
 import { Container, Directory, Secret } from "@dagger.io/dagger"
 
+import { FrontendUrls } from "./build.js"
 import { ScanOutcome } from "./scan.js"
 import { ScanPolicy } from "./scan-policy.js"
 import { Signing } from "./sign.js"
@@ -31,6 +32,8 @@ export interface ReleaseRequest {
   readonly username?: string
   readonly password?: Secret
   readonly platforms: readonly string[]
+  /** The console's build-time URLs (`with-frontend-urls`), baked into the frontend images. */
+  readonly frontendUrls?: FrontendUrls
   readonly dryRun: boolean
   readonly skipTests: boolean
   readonly skipSmoke: boolean

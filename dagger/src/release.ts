@@ -64,7 +64,7 @@ export async function smokeGate(req: ReleaseRequest, variants: readonly Variant[
 /** Test, build, scan-gate, smoke and SBOM-check; throw at the first gate that fails, before anything is pushed. */
 export async function prepareRelease(req: ReleaseRequest, plan: ReleasePlan): Promise<Prepared> {
   if (!req.skipTests) await req.runTests()
-  const variants = releaseVariants(req.source, req.platforms, stampOf(plan))
+  const variants = releaseVariants(req.source, req.platforms, stampOf(plan), req.frontendUrls)
   await Promise.all(variants.map((v) => v.container.sync()))
   const scan = await runScan(req.toolkit, variants, { policy: req.policy, fresh: req.cacheBuster })
   if (scan.decision === "block") throw new Error(gateMessage(scan, req.platforms))

@@ -29,10 +29,14 @@ export function toolkitProdModules(source: Directory): Directory {
     .directory(`${TOOLKIT_DIR}/node_modules`)
 }
 
-/** Return the hello-ci runtime container: built dist, config and production node_modules, no entrypoint. */
-export function toolkit(source: Directory): Container {
+/**
+ * Return the hello-ci runtime container: built dist, config and production node_modules, no entrypoint. `runtime` is
+ * the pinned Node image unless a stage needs more under it (browser-check: Chromium), added before the toolkit so a
+ * change in ci/ never reinstalls it.
+ */
+export function toolkit(source: Directory, runtime: Container = base("node")): Container {
   const built = toolkitBuild(source)
-  let ctr = base("node").withEnvVariable("NO_COLOR", "1").withWorkdir(TOOLKIT_DIR)
+  let ctr = runtime.withEnvVariable("NO_COLOR", "1").withWorkdir(TOOLKIT_DIR)
   for (const path of TOOLKIT_RUNTIME_PATHS) {
     ctr = path === "package.json"
       ? ctr.withFile(`${TOOLKIT_DIR}/${path}`, built.file(path))

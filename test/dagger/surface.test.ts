@@ -35,6 +35,7 @@ describe("module surface (tier 2, SDK scan())", () => {
       "test-reports",
       "lint",
       "backend-image",
+      "with-frontend-urls",
       "frontend-image",
       "build",
       "dev",
@@ -62,6 +63,7 @@ describe("module surface (tier 2, SDK scan())", () => {
       "status",
       "health-check",
       "smoke",
+      "browser-check",
       "smoke-images",
       "pins",
     ])
@@ -90,9 +92,9 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(fn("backendTest").cache).toBe("session")
     expect(fn("dev").cache).toBe("session")
     expect(fn("pins").cache).toBe("never")
-    for (const sideEffect of ["release", "deploy", "rollback", "status", "healthCheck", "smoke"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
+    for (const sideEffect of ["release", "deploy", "rollback", "status", "healthCheck", "smoke", "browserCheck"]) expect(fn(sideEffect).cache, sideEffect).toBe("never")
     for (const fresh of ["scan", "scanSource", "smokeImages"]) expect(fn(fresh).cache, fresh).toBe("session")
-    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning", "withDeployWebhook", "withRuntimeSecret", "withAwsCredentials"]
+    const builders = ["withScanPolicy", "withRegistry", "withRegistryAuth", "withRepositoryUrl", "withCosignKey", "withKeylessSigning", "withDeployWebhook", "withRuntimeSecret", "withAwsCredentials", "withFrontendUrls"]
     for (const pure of ["lint", "build", "backendImage", "frontendImage", "frontendLint", "frontendTest", "frontendBuild", "toolkit", "sbom", "releaseDryRun", ...builders]) {
       expect(fn(pure).cache, pure).toBeUndefined()
     }
@@ -135,6 +137,7 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(flags("withRepositoryUrl")).toEqual(["--url:String"])
     expect(flags("withCosignKey")).toEqual(["--key:Secret", "--password:Secret?"])
     expect(flags("withKeylessSigning")).toEqual(["--oidc-request-url:Secret", "--oidc-request-token:Secret"])
+    expect(flags("withFrontendUrls")).toEqual(["--api-url:String?", "--ws-url:String?"])
     expect(flags("withScanPolicy")).toEqual(["--severity:[Severity]?", "--ignore-unfixed:Boolean?", "--ignorefile:File?", "--db-repository:String?"])
     for (const f of main().functions.filter((x) => x.name.startsWith("with"))) expect(f.returns, f.name).toBe("Helloagents")
     // every credential is a Secret, never a string
@@ -174,6 +177,8 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(flags("smoke")).toEqual(["--url:String", "--write:Boolean?"])
     expect(flags("smokeImages")).toEqual(["--platform:Platform?"])
     for (const f of ["healthCheck", "smoke", "smokeImages"]) expect(fn(f).returns, f).toBe("String")
+    expect(flags("browserCheck")).toEqual(["--url:String?", "--env:String?", "--timeout:String?", "--allow-failure:Boolean?"])
+    expect(fn("browserCheck").returns).toBe("Directory")
   })
 
   it("declares the closed sets as enums", async () => {

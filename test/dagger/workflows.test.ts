@@ -1,7 +1,8 @@
 // GitHub workflows: actionlint 1.7.12 (the release the module's `lint` runs, built from the Go module proxy by
 // ci/test/tools/build-tools.sh) with shellcheck finds nothing, and every action is pinned to a commit with its version.
 import { execFileSync, spawnSync } from "node:child_process"
-import { readdirSync, readFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
 import { join } from "node:path"
 
 import { beforeAll, describe, expect, it } from "vitest"
@@ -36,6 +37,14 @@ function lint(args: string[], stdin?: string): Finding[] {
 }
 
 const show = (f: Finding) => `${f.filepath}:${f.line}:${f.column} ${f.message} [${f.kind}]`
+
+/** deploy.yml's "Browser check verdict" script (the same in every deploy job: expectBrowserCheckAfter checks that). */
+const VERDICT_SCRIPT = (() => {
+  const wf = parse(readFileSync(join(WORKFLOWS, "deploy.yml"), "utf8")) as { jobs: Record<string, { steps: Array<{ name?: string; run?: string }> }> }
+  const run = wf.jobs["staging"]?.steps.find((s) => s.name === "Browser check verdict")?.run
+  if (!run) throw new Error("deploy.yml: the staging job has no 'Browser check verdict' step")
+  return run
+})()
 
 describe(".github/workflows", () => {
   it("calls only module functions and flags that exist, with every required flag", () => {
@@ -175,6 +184,52 @@ describe(".github/workflows", () => {
     expect(job!.steps.some((s) => s.uses?.startsWith("actions/upload-artifact@"))).toBe(true)
   })
 
+  /**
+   * Right after the deploy step: the browser check of the same environment (one dagger call, only when the deploy
+   * succeeded, returning its report also when the check failed), the step that holds the job to the report's verdict,
+   * and the report's upload.
+   */
+  function expectBrowserCheckAfter(job: string, env: string, steps: Array<{ id?: string; if?: string; uses?: string; run?: string; with?: Record<string, string> }>, deploy: number): void {
+    const [check, verdict, upload] = steps.slice(deploy + 1, deploy + 4)
+    const fns = (step: typeof check) => segments(step?.with?.call ?? "", booleanFlags(surface))
+    expect(check?.uses, `${job}: the step after the deploy`).toMatch(/^dagger\/dagger-for-github@[0-9a-f]{40}$/)
+    expect(check?.if, job).toBeUndefined() // runs only when the deploy succeeded
+    expect(fns(check).map((c) => c.fn), job).toEqual(["browser-check", "export"])
+    expect(fns(check)[0]!.flags, job).toEqual({ "--env": env, "--allow-failure": true })
+    expect(fns(check)[1]!.flags, job).toEqual({ "--path": "reports/browser" })
+    expect(verdict?.if, job).toBeUndefined() // only after a check that returned its report
+    expect(verdict?.run, job).toBe(VERDICT_SCRIPT)
+    expect(upload?.uses, job).toMatch(/^actions\/upload-artifact@[0-9a-f]{40}$/)
+    expect(upload?.if, job).toBe("${{ !cancelled() }}")
+    expect(upload?.with?.path, job).toBe("reports/browser/")
+  }
+
+  it("the browser check's verdict step passes a pass report and fails the job on fail or unreachable, listing the reasons", () => {
+    const dir = mkdtempSync(join(tmpdir(), "verdict-"))
+    try {
+      mkdirSync(join(dir, "reports/browser"), { recursive: true })
+      const runWith = (report: object) => {
+        writeFileSync(join(dir, "reports/browser/browser-check.json"), JSON.stringify(report))
+        return spawnSync("bash", ["-e", "-o", "pipefail", "-c", VERDICT_SCRIPT], { cwd: dir, encoding: "utf8" })
+      }
+      const base = { url: "https://staging.example", badge: { status: "pass" }, browser: "131.0", reasons: [] as string[] }
+      const pass = runWith({ ...base, verdict: "pass" })
+      expect(pass.status, pass.stderr).toBe(0)
+      expect(pass.stdout).toContain("browser-check: pass (https://staging.example, badge pass, Chromium 131.0)")
+      const fail = runWith({ ...base, verdict: "fail", badge: { status: "fail" }, reasons: ["API health badge shows \"fail\"", "CSP violation: connect-src blocked https://x"] })
+      expect(fail.status).toBe(1)
+      expect(fail.stdout).toContain("  - CSP violation: connect-src blocked https://x")
+      expect(fail.stdout).toContain("::error::post-deploy browser check: fail")
+      const down = runWith({ ...base, verdict: "unreachable", badge: { status: null }, reasons: ["page load: net::ERR_CONNECTION_REFUSED"] })
+      expect(down.status).toBe(1)
+      expect(down.stdout).toContain("badge missing")
+      rmSync(join(dir, "reports/browser/browser-check.json"))
+      expect(spawnSync("bash", ["-e", "-c", VERDICT_SCRIPT], { cwd: dir, encoding: "utf8" }).status, "no report: the step fails").not.toBe(0)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it("deploys staging after a successful release and production on manual dispatch behind its environment, one dagger step each, on Kubernetes or ECS by a documented switch", () => {
     type Step = { uses?: string; run?: string; env?: Record<string, string>; with?: Record<string, string> }
     type Job = { if: string; environment: string; permissions?: Record<string, string>; concurrency: { group: string; "cancel-in-progress": boolean }; "timeout-minutes": number; steps: Step[] }
@@ -196,7 +251,8 @@ describe(".github/workflows", () => {
       expect(job.environment, name).toBe(env)
       expect(job.concurrency, name).toEqual({ group: `deploy-${env}`, "cancel-in-progress": false })
       expect(job["timeout-minutes"], name).toBeGreaterThan(0)
-      const dagger = job.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@"))
+      // One dagger step deploys; the browser check follows it (plus the export of a failed check's report).
+      const dagger = job.steps.filter((s) => s.uses?.startsWith("dagger/dagger-for-github@") && / deploy --env /.test(` ${s.with?.call ?? ""}`))
       expect(dagger, name).toHaveLength(1)
       const call = dagger[0]!.with!.call!
       const fns = segments(call, booleanFlags(surface))
@@ -221,6 +277,7 @@ describe(".github/workflows", () => {
         expect(dagger[0]!.env?.KUBECONFIG_DATA).toBe("${{ secrets.KUBECONFIG }}") // a Secret, never a flag value
       }
       expect(fns.find((c) => c.fn === "deploy")?.flags["--yes"], name).toBe(env === "production" ? true : undefined)
+      expectBrowserCheckAfter(name, env, job.steps, job.steps.indexOf(dagger[0]!))
     }
     expect(wf.jobs.staging!.if).toContain("github.event.workflow_run.conclusion == 'success'")
     expect(wf.jobs["staging-ecs"]!.if).toContain("github.event.workflow_run.conclusion == 'success'")

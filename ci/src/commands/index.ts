@@ -2,6 +2,7 @@
  * Every hello-ci command, registered in help order. Each entry is a factory in its own file
  * (src/commands/<verb>.ts), written with the command kit (src/commands/kit/define.ts), that returns a commander Command bound to an Io.
  */
+import { browserCheckCommand } from "./browser-check.js";
 import { healthCheckCommand } from "./health-check.js";
 import type { CommandFactory } from "./kit/define.js";
 import { smokeCommand } from "./smoke.js";
@@ -28,6 +29,7 @@ export const commands: CommandFactory[] = [
   provenanceCommand,
   healthCheckCommand,
   smokeCommand,
+  browserCheckCommand,
   renderCommand,
   deployCommand,
   rollbackCommand,

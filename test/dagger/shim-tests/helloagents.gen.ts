@@ -23,6 +23,11 @@ export type HelloagentsBackendImageOpts = {
   platform?: Platform
 }
 
+export type HelloagentsWithFrontendUrlsOpts = {
+  apiUrl?: string
+  wsUrl?: string
+}
+
 export type HelloagentsFrontendImageOpts = {
   platform?: Platform
 }
@@ -95,6 +100,13 @@ export type HelloagentsSmokeOpts = {
   write?: boolean
 }
 
+export type HelloagentsBrowserCheckOpts = {
+  url?: string
+  env?: string
+  timeout?: string
+  allowFailure?: boolean
+}
+
 export type HelloagentsSmokeImagesOpts = {
   platform?: Platform
 }
@@ -104,6 +116,7 @@ export declare class Helloagents {
   testReports(): Directory
   lint(): Promise<string>
   backendImage(opts?: HelloagentsBackendImageOpts): Container
+  withFrontendUrls(opts?: HelloagentsWithFrontendUrlsOpts): Helloagents
   frontendImage(opts?: HelloagentsFrontendImageOpts): Container
   build(opts?: HelloagentsBuildOpts): HelloagentsBuild
   dev(): Service
@@ -131,6 +144,7 @@ export declare class Helloagents {
   status(env: string, opts?: HelloagentsStatusOpts): Promise<string>
   healthCheck(opts?: HelloagentsHealthCheckOpts): Promise<string>
   smoke(url: string, opts?: HelloagentsSmokeOpts): Promise<string>
+  browserCheck(opts?: HelloagentsBrowserCheckOpts): Directory
   smokeImages(opts?: HelloagentsSmokeImagesOpts): Promise<string>
   pins(): Promise<string>
 }

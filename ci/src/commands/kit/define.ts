@@ -11,7 +11,7 @@ import { Command, Option } from "commander";
 import type { z } from "zod";
 import { ExitCode, UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
-import { readFlagFile, writeFlagFile } from "./files.js";
+import { makeFlagDir, readFlagFile, writeFlagFile } from "./files.js";
 import { collect, flagName, type Flags } from "./flags.js";
 
 export type CommandFactory = (io: Io) => Command;
@@ -38,7 +38,9 @@ export interface CommandContext<F extends Flags = Flags> {
   readonly command: string;
   /** Read a file named by a flag (relative to the working directory). */
   readFile(key: Key<F>, file: string): Promise<string>;
-  writeFile(key: Key<F>, file: string, text: string): Promise<void>;
+  writeFile(key: Key<F>, file: string, text: string | Uint8Array): Promise<void>;
+  /** Create a directory named by a flag (and its parents); returns its absolute path. */
+  makeDir(key: Key<F>, dir: string): Promise<string>;
   /** The usage error (exit 2) for a flag, in the kit's format: `<command>: --flag: problem`. */
   optionError(key: Key<F>, problem: string, suggestion?: string): UsageError;
   /** A check failed as designed: print `hello-ci: <line>` on stderr and exit 1 (stdout keeps the verdict). */
@@ -92,6 +94,7 @@ function context<F extends Flags>(io: Io, command: string): CommandContext<F> {
     command,
     readFile: (key, file) => readFlagFile(io, where(key), file),
     writeFile: (key, file, text) => writeFlagFile(io, where(key), file, text),
+    makeDir: (key, dir) => makeFlagDir(io, where(key), dir),
     optionError: (key, problem, suggestion) => new UsageError(`${where(key)}: ${problem}`, suggestion ? { suggestion } : {}),
     checkFailed(line) {
       io.err(`hello-ci: ${line}`);

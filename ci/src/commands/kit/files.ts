@@ -1,5 +1,5 @@
 /** The one file reader and writer of hello-ci: a file named on the command line that cannot be read or written is invalid input (exit 2). */
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { UsageError } from "../../errors.js";
 import type { Io } from "../../io.js";
@@ -22,10 +22,22 @@ export async function readFlagFile(io: Io, where: string, file: string): Promise
   }
 }
 
-export async function writeFlagFile(io: Io, where: string, file: string, text: string): Promise<void> {
+/** Write `file` (text, or bytes such as a PNG); a file that cannot be written is invalid input naming its flag. */
+export async function writeFlagFile(io: Io, where: string, file: string, text: string | Uint8Array): Promise<void> {
   try {
     await writeFile(path.resolve(io.cwd, file), text);
   } catch (error) {
     throw new UsageError(`${where}: cannot write ${file}: ${errnoText(error)}`, { cause: error });
+  }
+}
+
+/** Create the directory `dir` (and its parents) named by a flag, e.g. a report directory; exit 2 when it cannot be. */
+export async function makeFlagDir(io: Io, where: string, dir: string): Promise<string> {
+  const full = path.resolve(io.cwd, dir);
+  try {
+    await mkdir(full, { recursive: true });
+    return full;
+  } catch (error) {
+    throw new UsageError(`${where}: cannot create directory ${dir}: ${errnoText(error)}`, { cause: error });
   }
 }
