@@ -7,7 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -31,6 +31,15 @@ export function kube(): Kube {
   return kubeClient;
 }
 
+/** The last lines of a control-plane component's log under the cluster's state dir (for a failure's message). */
+export function logTail(component: string, lines = 15): string {
+  try {
+    return readFileSync(join(stateDir(), "logs", `${component}.log`), "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+  } catch (error) {
+    return `(no log: ${error instanceof Error ? error.message : String(error)})`;
+  }
+}
+
 /**
  * A new namespace for one test (names stay unique across the run; the cluster is thrown away at the end). Returns once
  * its `default` ServiceAccount exists: until then the API server refuses pods there, and the Job and ReplicaSet
@@ -41,7 +50,7 @@ export async function newNamespace(prefix = "deploy"): Promise<string> {
   await kube().create({ apiVersion: "v1", kind: "Namespace", metadata: { name } } as KubeObject);
   const deadline = Date.now() + 60_000;
   while (!(await kube().get({ apiVersion: "v1", kind: "ServiceAccount", namespace: name, name: "default" }))) {
-    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount within 60 s`);
+    if (Date.now() > deadline) throw new Error(`namespace ${name} got no default ServiceAccount within 60 s; kube-controller-manager's log ends:\n${logTail("kube-controller-manager")}`);
     await new Promise((r) => setTimeout(r, 100));
   }
   return name;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { KubeObject } from "../../src/kube/client.js";
 import { repoRoot } from "../support/stack.js";
 import { tempDir } from "../support/temp.js";
-import { cli, cliWatching, createRuntimeSecret, imageArgs, kube, newNamespace, reportOf, stateDir, usePlatform, writeConfig } from "./harness.js";
+import { cli, cliWatching, createRuntimeSecret, imageArgs, kube, logTail, newNamespace, reportOf, stateDir, usePlatform, writeConfig } from "./harness.js";
 
 const dir = tempDir("deploy-outage-");
 const CLUSTER = join(repoRoot, "ci/test/k8s/cluster.sh");
@@ -31,7 +31,7 @@ async function controllersCaughtUp(namespace: string): Promise<void> {
   for (;;) {
     const d = await kube().get<KubeObject & { status?: { availableReplicas?: number } }>({ apiVersion: "apps/v1", kind: "Deployment", namespace, name });
     if ((d?.status?.availableReplicas ?? 0) >= 1) break;
-    if (Date.now() > deadline) throw new Error("the controllers did not catch up within 60 s of the API server restart");
+    if (Date.now() > deadline) throw new Error(`the controllers did not catch up within 60 s of the API server restart; kube-controller-manager's log ends:\n${logTail("kube-controller-manager")}`);
     await new Promise((r) => setTimeout(r, 500));
   }
   await kube().delete({ apiVersion: "apps/v1", kind: "Deployment", namespace, name });

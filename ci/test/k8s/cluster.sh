@@ -173,7 +173,9 @@ EOF
 start_proc() { # name command...
   local s=$STATE name=$1; shift
   printf '%s\0' "$@" >"$s/pids/$name.cmd" # for start-component
-  nohup "$@" </dev/null >"$s/logs/$name.log" 2>&1 &
+  # Appended: a component restarted by start-component keeps the log of its earlier run above the new one.
+  printf -- '--- %s started %s\n' "$name" "$(date -u +%FT%TZ)" >>"$s/logs/$name.log"
+  nohup "$@" </dev/null >>"$s/logs/$name.log" 2>&1 &
   echo $! >"$s/pids/$name.pid"
 }
 
@@ -359,9 +361,15 @@ cmd_stop_component() { # name [--kill]
     kill -"$signal" "$pid" 2>/dev/null || true
     for ((i = 0; i < 50; i++)); do ours "$pid" "$STATE" || break; sleep 0.2; done
     if ours "$pid" "$STATE"; then kill -KILL "$pid" 2>/dev/null || true; fi
+    # KILL is asynchronous: wait until the process is gone, or its successor may find the port still bound.
+    for ((i = 0; i < 50; i++)); do ours "$pid" "$STATE" || break; sleep 0.1; done
   fi
   rm -f "$STATE/pids/$name.pid"
   log "stopped $name ($pid)"
+}
+
+secure_port() { # argv...: the value of --secure-port, if any
+  while (($#)); do [[ "$1" == --secure-port ]] && { printf '%s\n' "${2:-}"; return; }; shift; done
 }
 
 cmd_start_component() { # name
@@ -371,8 +379,19 @@ cmd_start_component() { # name
   if [[ -f "$STATE/pids/$name.pid" ]] && ours "$(cat "$STATE/pids/$name.pid")" "$STATE"; then log "$name already runs"; return 0; fi
   local -a argv
   mapfile -d '' -t argv <"$STATE/pids/$name.cmd"
-  start_proc "$name" "${argv[@]}"
-  log "started $name ($(cat "$STATE/pids/$name.pid"))"
+  local attempt port=""
+  for ((attempt = 1; ; attempt++)); do
+    start_proc "$name" "${argv[@]}"
+    log "started $name ($(cat "$STATE/pids/$name.pid"))"
+    # A component with a secure port (the controller manager, the scheduler) must answer /healthz before it counts as
+    # started: one that exits at once (a port still bound) would otherwise leave the cluster without controllers.
+    port="$(secure_port "${argv[@]}")"
+    [[ -z "$port" || "$name" == kube-apiserver ]] && break # the API server: /readyz below
+    if wait_for 30 "$name /healthz" curl -kfsS "https://127.0.0.1:$port/healthz"; then break; fi
+    ((attempt < 3)) || { tail -n 20 "$STATE/logs/$name.log" >&2; die "$name did not come back after $attempt starts"; }
+    log "$name is not healthy: starting it again"
+    cmd_stop_component "$name" --kill 2>/dev/null || true
+  done
   if [[ "$name" == kube-apiserver ]]; then
     wait_for 90 "kube-apiserver /readyz" kc get --raw /readyz
     # The clients of a restarted API server get 403s until its RBAC cache is warm, and their informers then back off
