@@ -35,11 +35,24 @@ export function chromiumRuntime(): Container {
     .withEnvVariable("CHROMIUM_PATH", CHROMIUM_PATH)
 }
 
+/** What to look at (exactly one of `url` and `env`) and how: the wait, and the release the console must show. */
+export interface BrowserCheckTarget {
+  readonly url?: string
+  readonly env?: string
+  readonly timeout?: string
+  readonly expectVersion?: string
+}
+
 /** Build the `browser-check` arguments for a URL or an environment's urls.frontend (exactly one). */
-export function browserCheckArgs(url: string | undefined, env: string | undefined, timeout: string | undefined): string[] {
+export function browserCheckArgs({ url, env, timeout, expectVersion }: BrowserCheckTarget): string[] {
   if ((url !== undefined) === (env !== undefined)) throw new Error("browser-check: give either --url URL (the console's public URL) or --env NAME (an environment of ci/config/environments.yaml)")
   const target = url !== undefined ? ["--url", url] : ["--env", env!]
-  return ["browser-check", ...target, ...(timeout !== undefined ? ["--timeout", timeout] : []), "--report", BROWSER_REPORT_DIR, "--json"]
+  return [
+    "browser-check", ...target,
+    ...(timeout !== undefined ? ["--timeout", timeout] : []),
+    ...(expectVersion !== undefined ? ["--expect-version", expectVersion] : []),
+    "--report", BROWSER_REPORT_DIR, "--json",
+  ]
 }
 
 /**

@@ -522,10 +522,12 @@ export class Helloagents {
     env?: string,
     /** How long to wait for the page and the health badge, e.g. 45s (default 30s). */
     timeout?: string,
+    /** The release that must be live, e.g. v1.2.3: the console must show this API version. */
+    expectVersion?: string,
     /** Return the report of a failed check (with its screenshot) for export instead of failing the call. */
     allowFailure = false,
   ): Promise<Directory> {
-    const args = browserCheckArgs(url, env, timeout)
+    const args = browserCheckArgs({ url, env, timeout, expectVersion })
     return runBrowserCheck(toolkit(this.source, chromiumRuntime()), args, { fresh: cacheBuster(), allowFailure })
   }
 

@@ -46,6 +46,8 @@ describe("browser-check (tier 3)", () => {
     expect(h.engine.resolve(env).at(-1)).toEqual({ field: "directory", args: { path: "/out/browser" } })
     await h.run(async (m) => (await call<Directory>(m, "browserCheck", { url: "https://staging.helloagents.example", timeout: "45s" })).id())
     expect(checks().map((c) => lastExec(c).slice(2, 7))).toContainEqual(["browser-check", "--url", "https://staging.helloagents.example", "--timeout", "45s"])
+    await h.run(async (m) => (await call<Directory>(m, "browserCheck", { env: "production", expectVersion: "v1.2.3" })).id())
+    expect(checks().map((c) => lastExec(c).slice(2))).toContainEqual(["browser-check", "--env", "production", "--expect-version", "v1.2.3", "--report", "/out/browser", "--json"])
   })
 
   it("fails the call on a failed check with the toolkit's line, and says how to get the report", async () => {

@@ -177,7 +177,7 @@ describe("module surface (tier 2, SDK scan())", () => {
     expect(flags("smoke")).toEqual(["--url:String", "--write:Boolean?"])
     expect(flags("smokeImages")).toEqual(["--platform:Platform?"])
     for (const f of ["healthCheck", "smoke", "smokeImages"]) expect(fn(f).returns, f).toBe("String")
-    expect(flags("browserCheck")).toEqual(["--url:String?", "--env:String?", "--timeout:String?", "--allow-failure:Boolean?"])
+    expect(flags("browserCheck")).toEqual(["--url:String?", "--env:String?", "--timeout:String?", "--expect-version:String?", "--allow-failure:Boolean?"])
     expect(fn("browserCheck").returns).toBe("Directory")
   })
 

@@ -195,7 +195,7 @@ describe(".github/workflows", () => {
     expect(check?.uses, `${job}: the step after the deploy`).toMatch(/^dagger\/dagger-for-github@[0-9a-f]{40}$/)
     expect(check?.if, job).toBeUndefined() // runs only when the deploy succeeded
     expect(fns(check).map((c) => c.fn), job).toEqual(["browser-check", "export"])
-    expect(fns(check)[0]!.flags, job).toEqual({ "--env": env, "--allow-failure": true })
+    expect(fns(check)[0]!.flags, job).toEqual({ "--env": env, "--expect-version": "$DEPLOY_VERSION", "--allow-failure": true })
     expect(fns(check)[1]!.flags, job).toEqual({ "--path": "reports/browser" })
     expect(verdict?.if, job).toBeUndefined() // only after a check that returned its report
     expect(verdict?.run, job).toBe(VERDICT_SCRIPT)

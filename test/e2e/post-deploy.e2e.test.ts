@@ -64,4 +64,14 @@ describe("post-deploy browser check against the local stack (nginx + backend + P
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout.trim()).toBe(`browser-check: ${base}: pass: API health badge pass (v${apiVersion.replace(/^v/, "")}), no console errors, no CSP violations`);
   }, 120_000);
+
+  it("with --expect-version, as deploy.yml runs it: the running release passes, another one fails naming both (exit 1)", async () => {
+    const live = `v${apiVersion.replace(/^v/, "")}`;
+    const same = await runCli(["browser-check", "--url", base, "--expect-version", live, "--json"], { env: { CHROMIUM_PATH: CHROMIUM }, timeoutMs: 90_000 });
+    expect(same.code, same.stderr).toBe(0);
+    expect(json(same)).toMatchObject({ verdict: "pass", expectedVersion: live });
+    const other = await runCli(["browser-check", "--url", base, "--expect-version", "v99.0.0", "--json"], { env: { CHROMIUM_PATH: CHROMIUM }, timeoutMs: 90_000 });
+    expect(other.code, other.stderr).toBe(1);
+    expect(json(other)).toMatchObject({ verdict: "fail", reasons: [`the console shows API version ${live}, expected v99.0.0 (is the previous release still serving?)`] });
+  }, 120_000);
 });

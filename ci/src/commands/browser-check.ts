@@ -26,6 +26,7 @@ export const SCREENSHOT_FILE = "screenshot.png";
 const flags = {
   url: flag("<url>", "public URL of the console, e.g. https://staging.helloagents.example", httpUrlSchema.optional()),
   ...environmentFlags("check the environment's urls.frontend from the configuration"),
+  expectVersion: flag("<version>", "the release that must be live, e.g. v1.2.3: the console must show this API version", z.string().regex(/^v?\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/, "must be a release version such as v1.2.3").optional()),
   timeout: defaultedFlag("<duration>", "to load the page and see the health badge settle", positiveDurationSchema, "30s"),
   report: flag("<dir>", `write ${REPORT_FILE} and ${SCREENSHOT_FILE} (full page) here, also when the check fails`, z.string().min(1).optional()),
   json: switchFlag(`print the verdict as JSON (schema ${BROWSER_CHECK_SCHEMA}) on stdout`),
@@ -77,11 +78,12 @@ async function runBrowserCheck(ctx: Ctx, options: BrowserCheckOptions): Promise<
     if (!(error instanceof BrowserLaunchFailed)) throw error;
     throw ctx.optionError("chromium", `${executable} did not start: ${error.message}`, "install Chromium (apt-get install -y chromium) or point --chromium or CHROMIUM_PATH at a working one");
   }
-  const decision = decideBrowserCheck(seen.observations);
+  const decision = decideBrowserCheck(seen.observations, options.expectVersion);
   const screenshot = reportDir !== undefined && seen.screenshot !== undefined ? SCREENSHOT_FILE : null;
   const report: BrowserCheckReport = {
     schema: BROWSER_CHECK_SCHEMA,
     verdict: decision.verdict,
+    expectedVersion: options.expectVersion ?? null,
     reasons: decision.reasons,
     ...seen.observations,
     startedAt,

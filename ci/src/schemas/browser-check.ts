@@ -48,6 +48,8 @@ export const browserVerdictSchema = z.enum(["pass", "fail", "unreachable"]);
 export const browserCheckReportSchema = browserObservationsSchema.extend({
   schema: z.literal(BROWSER_CHECK_SCHEMA),
   verdict: browserVerdictSchema,
+  /** The release the console had to show (`--expect-version`), or null when none was asked for. */
+  expectedVersion: z.string().nullable(),
   /** Why it failed, one line each, in rule order (empty on pass). */
   reasons: z.array(z.string()),
   startedAt: z.string(),

@@ -104,6 +104,7 @@ export type HelloagentsBrowserCheckOpts = {
   url?: string
   env?: string
   timeout?: string
+  expectVersion?: string
   allowFailure?: boolean
 }
 

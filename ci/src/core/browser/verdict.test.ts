@@ -67,4 +67,13 @@ describe("browser-check decision", () => {
     expect(reasons[0]!.length).toBeLessThanOrEqual("console error: ".length + 240);
     expect(reasons[0]).toMatch(/…$/);
   });
+
+  it("with an expected version: passes the same release with or without its v, fails another one or none, naming both", () => {
+    expect(decideBrowserCheck(good, "v1.2.3").verdict).toBe("pass");
+    expect(decideBrowserCheck(good, "1.2.3").verdict).toBe("pass");
+    expect(decideBrowserCheck(good, "v1.2.4")).toEqual({ verdict: "fail", reasons: ["the console shows API version v1.2.3, expected v1.2.4 (is the previous release still serving?)"] });
+    expect(decideBrowserCheck(with_({ badge: { ...good.badge, version: null } }), "v1.2.4").reasons).toEqual(["the console shows no API version, expected v1.2.4"]);
+    // a badge that is not pass already failed: the version is not judged on top of it
+    expect(decideBrowserCheck(with_({ badge: { found: true, status: "fail", version: null, detail: null } }), "v1.2.4").reasons).toEqual(['API health badge shows "fail", expected "pass"']);
+  });
 });

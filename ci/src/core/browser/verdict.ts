@@ -5,6 +5,7 @@
  *   2. the page load's HTTP status is not 2xx                      → fail;
  *   3. no Content-Security-Policy header (violations would be invisible) → fail;
  *   4. the API health badge is missing, still `checking`, or not `pass` (warn is not pass: the brief is "shows pass") → fail;
+ *      with an expected version (`--expect-version`, the release just deployed), a badge showing another version → fail;
  *   5. each CSP violation, page error, console error and failed request → fail, one reason each (at most
  *      MAX_PER_KIND of a kind, then "and N more").
  */
@@ -39,14 +40,26 @@ function badgeReason(badge: BrowserObservations["badge"]): string | undefined {
   return `API health badge shows "${badge.status}", expected "${EXPECTED_BADGE_STATUS}"${badge.detail ? ` (${clip(badge.detail)})` : ""}`;
 }
 
-/** Decide the verdict from the observations (pure; rule order above). */
-export function decideBrowserCheck(o: BrowserObservations): BrowserDecision {
+/** `v1.2.3` and `1.2.3` name the same release (the console shows `v` + the API's version). */
+const bare = (version: string) => version.trim().replace(/^v/, "");
+
+function versionReason(badge: BrowserObservations["badge"], expected: string | undefined): string | undefined {
+  if (expected === undefined || badge.status !== EXPECTED_BADGE_STATUS) return undefined;
+  if (badge.version === null) return `the console shows no API version, expected v${bare(expected)}`;
+  if (bare(badge.version) === bare(expected)) return undefined;
+  return `the console shows API version v${bare(badge.version)}, expected v${bare(expected)} (is the previous release still serving?)`;
+}
+
+/** Decide the verdict from the observations, and the version that must be live when one is expected (pure; rule order above). */
+export function decideBrowserCheck(o: BrowserObservations, expectedVersion?: string): BrowserDecision {
   if (o.page.status === null) return { verdict: "unreachable", reasons: [`page load: ${clip(o.page.error ?? "no response")}`] };
   const reasons: string[] = [];
   if (o.page.status < 200 || o.page.status > 299) reasons.push(`page load: HTTP ${o.page.status}`);
   if (o.page.csp === null || o.page.csp.trim() === "") reasons.push("no Content-Security-Policy header on the page: CSP violations cannot be seen");
   const badge = badgeReason(o.badge);
   if (badge) reasons.push(badge);
+  const version = versionReason(o.badge, expectedVersion);
+  if (version) reasons.push(version);
   reasons.push(
     ...listed("CSP violation", o.cspViolations),
     ...listed("page error", o.pageErrors),
