@@ -3,17 +3,16 @@
  * as JSON. `dagger call deploy` resolves these tags to digests on the engine (with the registry credentials), then
  * runs `hello-ci deploy` with the digests: a deploy never uses a tag.
  */
-import { z } from "zod";
 import { tagOf } from "../core/deploy/manifests.js";
-import { parseReleaseVersion } from "../core/release/version.js";
 import { defineCommand } from "./kit/define.js";
 import { environmentFlags } from "./kit/environments.js";
 import { deployEnvironment } from "./kit/cluster.js";
+import { releaseVersionOption } from "../schemas/release-options.js";
 import { flag, flagsObject } from "./kit/flags.js";
 
 const flags = {
   ...environmentFlags("the environment whose image repositories to use"),
-  version: flag("<version>", "the release, e.g. v1.2.3", z.string().min(1).optional()),
+  version: flag("<version>", "the release, e.g. v1.2.3", releaseVersionOption),
 };
 
 export const deployImagesOptionsSchema = flagsObject(flags);
@@ -25,17 +24,16 @@ export const deployImagesCommand = defineCommand({
   schema: deployImagesOptionsSchema,
   exitCodes: "0 printed, 2 invalid input",
   async run(ctx, options) {
-    const version = parseReleaseVersion(options.version);
-    if (!version.ok) throw ctx.optionError("version", version.reason);
+    const version = options.version.raw;
     const target = await deployEnvironment(ctx, options);
     const out = {
       schema: "helloagents/deploy-images@1",
       env: target.name,
       /** kubernetes or ecs: what the Dagger functions must hand over (a kubeconfig, or AWS credentials). */
       target: target.deploy.target,
-      version: options.version,
-      backend: `${target.deploy.images.backend}:${tagOf(options.version!)}`,
-      frontend: `${target.deploy.images.frontend}:${tagOf(options.version!)}`,
+      version,
+      backend: `${target.deploy.images.backend}:${tagOf(version)}`,
+      frontend: `${target.deploy.images.frontend}:${tagOf(version)}`,
       requireConfirmation: target.deploy.requireConfirmation,
     };
     ctx.io.out(JSON.stringify(out, null, 2));

@@ -5,19 +5,19 @@
  * environment variables); production-like environments need --yes or a confirmation on a terminal.
  */
 import { z } from "zod";
-import { parseReleaseVersion } from "../core/release/version.js";
 import { APPS, type App } from "../core/deploy/names.js";
 import { runDeploy } from "../deploy/deploy.js";
 import type { DeployConfig } from "../schemas/deploy.js";
 import { defineCommand, type CommandContext } from "./kit/define.js";
 import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, engineDeps, isKubernetes, refuseClusterFlags } from "./kit/cluster.js";
+import { releaseVersionOption } from "../schemas/release-options.js";
 import { flag, flagsObject, repeatableFlag, switchFlag } from "./kit/flags.js";
 
 const DIGEST_REF = /^(?<repo>[^@\s]+)@sha256:[0-9a-f]{64}$/;
 
 const flags = {
   ...clusterFlags("the environment to deploy to (ci/config/environments.yaml)"),
-  version: flag("<version>", "the release to deploy, e.g. v1.2.3", z.string().min(1).optional()),
+  version: flag("<version>", "the release to deploy, e.g. v1.2.3", releaseVersionOption),
   backendImage: flag("<ref>", "the backend image by digest, <repository>@sha256:…", z.string().optional()),
   frontendImage: flag("<ref>", "the frontend image by digest, <repository>@sha256:…", z.string().optional()),
   secretFromEnv: repeatableFlag("<KEY=VAR>", "set runtime Secret key KEY from environment variable VAR (repeatable; values are never printed)", z.array(z.string()).default([])),
@@ -70,17 +70,16 @@ export const deployCommand = defineCommand({
   schema: deployOptionsSchema,
   exitCodes: DEPLOY_EXIT_CODES,
   async run(ctx, options) {
-    const version = parseReleaseVersion(options.version);
-    if (!version.ok) throw ctx.optionError("version", version.reason);
+    const version = options.version.raw;
     const target = await deployEnvironment(ctx, options);
     const images = imagesOf(ctx, options, target.deploy);
-    const request = { version: options.version!, images, ...(options.commit ? { commit: options.commit } : {}) };
+    const request = { version: version, images, ...(options.commit ? { commit: options.commit } : {}) };
     if (!isKubernetes(target)) {
       refuseClusterFlags(ctx, options, target);
       if (options.secretFromEnv.length > 0) {
         throw ctx.optionError("secretFromEnv", `environment ${JSON.stringify(target.name)} deploys to ECS: secrets are references in the task definition, never values`, "name them in deploy.containers.backend.secrets (Secrets Manager or SSM parameter ARNs)");
       }
-      await confirm(ctx, target, options.yes, `Deploy ${options.version}`);
+      await confirm(ctx, target, options.yes, `Deploy ${version}`);
       const { ecsEngineDeps } = await import("./kit/ecs.js");
       const { runEcsDeploy } = await import("../ecs/deploy.js");
       const { deps, close } = ecsEngineDeps(ctx, target, actorOf(ctx.io.env, options.actor));
@@ -94,7 +93,7 @@ export const deployCommand = defineCommand({
     }
     const values = secretValues(ctx, options.secretFromEnv);
     const connection = connect(ctx, options, target.deploy);
-    await confirm(ctx, target, options.yes, `Deploy ${options.version}`);
+    await confirm(ctx, target, options.yes, `Deploy ${version}`);
     const { deps, close } = await engineDeps(ctx, target, connection, actorOf(ctx.io.env, options.actor));
     try {
       const report = await runDeploy(deps, { ...request, secretValues: values });

@@ -19,6 +19,7 @@ import { loadKubeconfig } from "../../src/kube/kubeconfig.js";
 import { runCli, type CliResult } from "../support/cli.js";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { ciRoot, helloCiBin, startStack, type Stack } from "../support/stack.js";
+import { environmentBody } from "../support/test-environment.js";
 
 const dnsPreload = fileURLToPath(new URL("../support/loopback-only-dns.mjs", import.meta.url));
 
@@ -115,19 +116,7 @@ export function writeConfig(dir: string, env: TestEnvironment): string {
   const config = {
     version: 1,
     environments: {
-      [env.name ?? "test"]: {
-        urls: { frontend: env.urls.public, backend: `${env.urls.public}/api` },
-        health: {
-          samples: 1,
-          timeout: "2s",
-          checks: [
-            { name: "backend-liveness", target: "backend", path: "/health", assert: ['$.status == "pass"'] },
-            { name: "backend-database", target: "backend", path: "/health/db", assert: ['$.status == "pass"'] },
-            { name: "frontend", target: "frontend", path: "/health" },
-          ],
-        },
-        deploy,
-      },
+      [env.name ?? "test"]: { ...environmentBody(env.urls.public), deploy },
     },
   };
   const file = join(dir, `environments-${randomBytes(3).toString("hex")}.yaml`);

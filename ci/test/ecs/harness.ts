@@ -14,6 +14,7 @@ import { inject } from "vitest";
 import { stringify } from "yaml";
 import { runCli, type CliResult } from "../support/cli.js";
 import { digestRef } from "../deploy/harness.js";
+import { environmentBody } from "../support/test-environment.js";
 
 export { digestRef, reportOf, startProxy, startWebhook, type SwitchableProxy } from "../deploy/harness.js";
 
@@ -129,22 +130,6 @@ const STRATEGY = {
   pollInterval: "50ms",
   apiDeadline: "5s",
 };
-
-/** The health checks and URLs of the `test` environment, exactly as the Kubernetes deploy tests write them. */
-export function environmentBody(publicUrl: string): Record<string, unknown> {
-  return {
-    urls: { frontend: publicUrl, backend: `${publicUrl}/api` },
-    health: {
-      samples: 1,
-      timeout: "2s",
-      checks: [
-        { name: "backend-liveness", target: "backend", path: "/health", assert: ['$.status == "pass"'] },
-        { name: "backend-database", target: "backend", path: "/health/db", assert: ['$.status == "pass"'] },
-        { name: "frontend", target: "frontend", path: "/health" },
-      ],
-    },
-  };
-}
 
 export function ecsDeploySection(env: EcsTestEnvironment): Record<string, unknown> {
   const extra = env.deploy ?? {};

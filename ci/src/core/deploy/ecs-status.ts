@@ -3,9 +3,7 @@
  * (helloagents/deploy-status@1, report.ts renderHistory), with what ECS has instead of colours: the live
  * task-definition revision, its tasks, and a service deployment still in progress.
  */
-import type { DeployRecord } from "../../schemas/deploy-record.js";
-import type { HistoryMetrics } from "./history.js";
-import { renderHistory } from "./report.js";
+import { renderHistory, type StatusCommon } from "./report.js";
 
 export interface EcsLive {
   /** The task-definition revision the service runs (ARN). */
@@ -17,18 +15,10 @@ export interface EcsLive {
   deployment?: { arn: string; status: string; stage?: string; since?: string };
 }
 
-export interface EcsStatusView {
-  schema: "helloagents/deploy-status@1";
-  env: string;
+export interface EcsStatusView extends StatusCommon {
   target: "ecs";
   service: { region: string; cluster: string; service: string; arn?: string };
   live: EcsLive;
-  liveRevision?: number;
-  liveSince?: string;
-  lock?: { holder: string; expiresAt?: string };
-  history: DeployRecord[];
-  metrics: HistoryMetrics;
-  warnings: string[];
 }
 
 export function renderEcsStatus(view: EcsStatusView): string {

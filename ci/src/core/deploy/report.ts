@@ -87,12 +87,10 @@ export function renderDeployMarkdown(report: DeployReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** What `hello-ci status --json` prints. */
-export interface StatusView {
+/** What every `hello-ci status --json` holds, whatever the target: the record of what is live, the lock, the history. */
+export interface StatusCommon {
   schema: "helloagents/deploy-status@1";
   env: string;
-  namespace: string;
-  live: LiveState;
   /** The record of what is live, when there is one. */
   liveRevision?: number;
   liveSince?: string;
@@ -100,6 +98,12 @@ export interface StatusView {
   history: DeployRecord[];
   metrics: HistoryMetrics;
   warnings: string[];
+}
+
+/** What `hello-ci status --json` prints for a Kubernetes environment. */
+export interface StatusView extends StatusCommon {
+  namespace: string;
+  live: LiveState;
 }
 
 const percent = (v: number | undefined) => (v === undefined ? "n/a" : `${(v * 100).toFixed(0)} %`);
