@@ -8,6 +8,7 @@
 import { Container, Directory, Secret, Service } from "@dagger.io/dagger"
 
 import { OUT_DIR } from "./paths.js"
+import { parseDeployImages, type DeployImages, type DeployTarget } from "./toolkit-json.js"
 import { okOrThrow, runToolkit, toolkitMessage } from "./toolkit-run.js"
 
 /** Where the kubeconfig is mounted (a secret file: never a layer, never argv or env). */
@@ -29,9 +30,6 @@ export interface AwsCredentials {
   readonly secretAccessKey: Secret
   readonly sessionToken?: Secret
 }
-
-/** Where an environment deploys to, as `hello-ci deploy-images` says. */
-export type DeployTarget = "kubernetes" | "ecs"
 
 /** How to reach the cluster and what to hand the toolkit. */
 export interface ClusterAccess {
@@ -73,12 +71,9 @@ export async function clusterToolkit(toolkit: Container, access: ClusterAccess):
 }
 
 /** The release's tag references for the environment and where it deploys to (`hello-ci deploy-images`). */
-export async function releaseImages(toolkit: Container, env: string, version: string): Promise<{ backend: string; frontend: string; target: DeployTarget }> {
+export async function releaseImages(toolkit: Container, env: string, version: string): Promise<DeployImages> {
   const run = await okOrThrow(await runToolkit(toolkit, ["deploy-images", "--env", env, "--version", version]), { refusal: "deploy refused the input" })
-  const parsed = JSON.parse(await run.stdout()) as { backend?: unknown; frontend?: unknown; target?: unknown }
-  if (typeof parsed.backend !== "string" || typeof parsed.frontend !== "string") throw new Error("deploy-images: unexpected JSON (expected backend and frontend references)")
-  const target: DeployTarget = parsed.target === "ecs" ? "ecs" : "kubernetes"
-  return { backend: parsed.backend, frontend: parsed.frontend, target }
+  return parseDeployImages(await run.stdout())
 }
 
 /** Refuse, before anything is resolved, credentials that do not fit the environment's target. */

@@ -1,6 +1,6 @@
 /**
- * The toolkit's JSON answers the module reads: `hello-ci/release-plan@1`, `hello-ci/scan-verdict@1` and
- * `hello-ci/image-index@1` (their zod schemas
+ * The toolkit's JSON answers the module reads: `hello-ci/release-plan@1`, `hello-ci/scan-verdict@1`,
+ * `hello-ci/image-index@1` and `helloagents/deploy-images@1` (their zod schemas or commands
  * live in ci/src/schemas/). The module has no runtime dependencies, so no zod here: small readers that check each field
  * they use and build the typed value from it, failing with the schema name on any other shape.
  */
@@ -39,6 +39,16 @@ export interface ScanVerdict {
 export interface ImageIndex {
   /** `os/arch[/variant]` → manifest digest. */
   readonly platforms: Readonly<Record<string, string>>
+}
+
+/** Where an environment deploys to. */
+export type DeployTarget = "kubernetes" | "ecs"
+
+/** The parts of `hello-ci deploy-images` the module uses: the release's tag references and the environment's target. */
+export interface DeployImages {
+  readonly backend: string
+  readonly frontend: string
+  readonly target: DeployTarget
 }
 
 /** A JSON shape that is not what the schema promises. */
@@ -119,4 +129,12 @@ export function parseScanVerdict(text: string): ScanVerdict {
 /** Read `hello-ci image-index --json`; throw on any other shape. */
 export function parseImageIndex(text: string): ImageIndex {
   return readJson(text, "image-index", "hello-ci/image-index@1", (v) => ({ platforms: stringMap(v.platforms) }))
+}
+
+/** Read `hello-ci deploy-images`; throw on any other shape. */
+export function parseDeployImages(text: string): DeployImages {
+  return readJson(text, "deploy-images", "helloagents/deploy-images@1", (v) => {
+    if (v.target !== "kubernetes" && v.target !== "ecs") throw new Unexpected()
+    return { backend: string(v.backend), frontend: string(v.frontend), target: v.target }
+  })
 }

@@ -8,7 +8,7 @@ import { join } from "node:path"
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 
-import { parseReleasePlan, parseScanVerdict } from "../../dagger/src/toolkit-json.ts"
+import { parseDeployImages, parseReleasePlan, parseScanVerdict } from "../../dagger/src/toolkit-json.ts"
 import { toolkitMessage } from "../../dagger/src/toolkit-run.ts"
 import { HELLO_CI } from "../../dagger/src/toolkit.ts"
 
@@ -78,6 +78,13 @@ describe("toolkit JSON read by the module (tier 4, real CLI)", () => {
     const run = helloCi(["sbom-check", "--sbom", broken])
     expect(run.code).toBe(1)
     expect(toolkitMessage(run.stderr)).toMatch(/^hello-ci: sbom-check: .*broken\.spdx\.json is not valid SPDX/)
+  })
+
+  it("deploy-images prints what the module reads: the release's tag references and the environment's target", () => {
+    const run = helloCi(["deploy-images", "--env", "staging", "--version", "v1.2.3"])
+    expect(run.code, run.stderr).toBe(0)
+    expect(parseDeployImages(run.stdout)).toEqual({ backend: "ghcr.io/helloagents/helloagents-backend:1.2.3", frontend: "ghcr.io/helloagents/helloagents-frontend:1.2.3", target: "kubernetes" })
+    expect(() => parseDeployImages(JSON.stringify({ ...JSON.parse(run.stdout), target: "nomad" }))).toThrow(/deploy-images: unexpected JSON/)
   })
 
   it("the type guards refuse other JSON instead of guessing", () => {
