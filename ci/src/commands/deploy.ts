@@ -9,7 +9,7 @@ import { APPS, type App } from "../core/deploy/names.js";
 import { runDeploy } from "../deploy/deploy.js";
 import type { DeployConfig } from "../schemas/deploy.js";
 import { defineCommand, type CommandContext } from "./kit/define.js";
-import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, engineDeps, isKubernetes, refuseClusterFlags } from "./kit/cluster.js";
+import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, isKubernetes, runWithEngine, refuseClusterFlags } from "./kit/cluster.js";
 import { releaseVersionOption } from "../schemas/release-options.js";
 import { flag, flagsObject, repeatableFlag, switchFlag } from "./kit/flags.js";
 
@@ -80,27 +80,16 @@ export const deployCommand = defineCommand({
         throw ctx.optionError("secretFromEnv", `environment ${JSON.stringify(target.name)} deploys to ECS: secrets are references in the task definition, never values`, "name them in deploy.containers.backend.secrets (Secrets Manager or SSM parameter ARNs)");
       }
       await confirm(ctx, target, options.yes, `Deploy ${version}`);
-      const { ecsEngineDeps } = await import("./kit/ecs.js");
+      const { runWithEcsEngine } = await import("./kit/ecs.js");
       const { runEcsDeploy } = await import("../ecs/deploy.js");
-      const { deps, close } = ecsEngineDeps(ctx, target, actorOf(ctx.io.env, options.actor));
-      try {
-        const { report, backup } = await runEcsDeploy(deps, request);
-        await emitRunReport(ctx, report, options, backup);
-      } finally {
-        await close();
-      }
+      const { report, backup } = await runWithEcsEngine(ctx, target, actorOf(ctx.io.env, options.actor), (deps) => runEcsDeploy(deps, request));
+      await emitRunReport(ctx, report, options, backup);
       return;
     }
     const values = secretValues(ctx, options.secretFromEnv);
     const connection = connect(ctx, options, target.deploy);
     await confirm(ctx, target, options.yes, `Deploy ${version}`);
-    const { deps, close } = await engineDeps(ctx, target, connection, actorOf(ctx.io.env, options.actor));
-    try {
-      const report = await runDeploy(deps, { ...request, secretValues: values });
-      const backup = report.revision !== undefined ? await connection.cluster.backupOf(report.revision).catch(() => undefined) : undefined;
-      await emitRunReport(ctx, report, options, backup);
-    } finally {
-      await close();
-    }
+    const { report, backup } = await runWithEngine(ctx, target, connection, actorOf(ctx.io.env, options.actor), (deps) => runDeploy(deps, { ...request, secretValues: values }));
+    await emitRunReport(ctx, report, options, backup);
   },
 });

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { runRollback } from "../deploy/rollback.js";
 import { defineCommand } from "./kit/define.js";
-import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, engineDeps, isKubernetes, refuseClusterFlags } from "./kit/cluster.js";
+import { actorOf, clusterFlags, confirm, connect, deployEnvironment, emitRunReport, isKubernetes, runWithEngine, refuseClusterFlags } from "./kit/cluster.js";
 import { flag, flagsObject, switchFlag } from "./kit/flags.js";
 import { wholeNumberSchema } from "../schemas/primitives.js";
 import { DEPLOY_EXIT_CODES } from "./deploy.js";
@@ -36,26 +36,15 @@ export const rollbackCommand = defineCommand({
     if (!isKubernetes(target)) {
       refuseClusterFlags(ctx, options, target);
       await confirm(ctx, target, options.yes, question);
-      const { ecsEngineDeps } = await import("./kit/ecs.js");
+      const { runWithEcsEngine } = await import("./kit/ecs.js");
       const { runEcsRollback } = await import("../ecs/rollback.js");
-      const { deps, close } = ecsEngineDeps(ctx, target, actorOf(ctx.io.env, options.actor));
-      try {
-        const { report, backup } = await runEcsRollback(deps, request);
-        await emitRunReport(ctx, report, options, backup);
-      } finally {
-        await close();
-      }
+      const { report, backup } = await runWithEcsEngine(ctx, target, actorOf(ctx.io.env, options.actor), (deps) => runEcsRollback(deps, request));
+      await emitRunReport(ctx, report, options, backup);
       return;
     }
     const connection = connect(ctx, options, target.deploy);
     await confirm(ctx, target, options.yes, question);
-    const { deps, close } = await engineDeps(ctx, target, connection, actorOf(ctx.io.env, options.actor));
-    try {
-      const report = await runRollback(deps, request);
-      const backup = report.revision !== undefined ? await connection.cluster.backupOf(report.revision).catch(() => undefined) : undefined;
-      await emitRunReport(ctx, report, options, backup);
-    } finally {
-      await close();
-    }
+    const { report, backup } = await runWithEngine(ctx, target, connection, actorOf(ctx.io.env, options.actor), (deps) => runRollback(deps, request));
+    await emitRunReport(ctx, report, options, backup);
   },
 });

@@ -139,7 +139,7 @@ export function actorOf(env: NodeJS.ProcessEnv, given?: string): string {
 }
 
 /** Everything the engine needs, for real: clocks, HTTP, the preview probe, the webhook, a lock identity. */
-export async function engineDeps(ctx: ClusterContext, target: KubernetesEnvironment, connection: Connection, actor: string): Promise<{ deps: EngineDeps; close: () => Promise<void> }> {
+async function engineDeps(ctx: ClusterContext, target: KubernetesEnvironment, connection: Connection, actor: string): Promise<{ deps: EngineDeps; close: () => Promise<void> }> {
   const http = createHttpClient();
   const clients: HttpClient[] = [http];
   let preview: EngineDeps["preview"];
@@ -167,6 +167,27 @@ export async function engineDeps(ctx: ClusterContext, target: KubernetesEnvironm
     pollMs: target.deploy.strategy.pollInterval,
   };
   return { deps, close: async () => void (await Promise.all(clients.map((c) => c.close()))) };
+}
+
+/**
+ * Run a deploy or rollback with the engine's dependencies, read the backup of the revision it recorded (for
+ * --backup), and close every client, whatever happened.
+ */
+export async function runWithEngine(
+  ctx: ClusterContext,
+  target: KubernetesEnvironment,
+  connection: Connection,
+  actor: string,
+  run: (deps: EngineDeps) => Promise<DeployReport>,
+): Promise<{ report: DeployReport; backup: string | undefined }> {
+  const { deps, close } = await engineDeps(ctx, target, connection, actor);
+  try {
+    const report = await run(deps);
+    const backup = report.revision !== undefined ? await connection.cluster.backupOf(report.revision).catch(() => undefined) : undefined;
+    return { report, backup };
+  } finally {
+    await close();
+  }
 }
 
 /** Print the report (JSON with --json, else Markdown), write the files, set the exit code with one hello-ci line. */

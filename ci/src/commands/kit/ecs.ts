@@ -9,7 +9,7 @@ import { hostname } from "node:os";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AwsNotFound, AwsRejected, EcsApi } from "../../ecs/aws.js";
-import type { EcsEngineDeps } from "../../ecs/run.js";
+import type { EcsEngineDeps, EcsOutcome } from "../../ecs/run.js";
 import { Unreachable, UsageError } from "../../errors.js";
 import { createHttpClient } from "../../http.js";
 import type { Clock } from "../../core/checks/run.js";
@@ -32,7 +32,7 @@ export function ecsApi(ctx: Ctx, target: EcsEnvironment): EcsApi {
 }
 
 /** Everything the ECS engine needs, for real. */
-export function ecsEngineDeps(ctx: Ctx, target: EcsEnvironment, actor: string): { deps: EcsEngineDeps; close: () => Promise<void> } {
+function ecsEngineDeps(ctx: Ctx, target: EcsEnvironment, actor: string): { deps: EcsEngineDeps; close: () => Promise<void> } {
   const api = ecsApi(ctx, target);
   const http = createHttpClient();
   const notify = webhookNotifier(ctx.io.env[WEBHOOK_ENV]);
@@ -65,4 +65,14 @@ export function readFailure(ctx: Ctx, target: EcsEnvironment, error: unknown): u
   }
   if (error instanceof AwsRejected) return new Unreachable(`${ctx.command}: ${target.name}: AWS refused: ${error.message}`);
   return error;
+}
+
+/** Run an ECS deploy or rollback with the engine's dependencies, and close the AWS and HTTP clients, whatever happened. */
+export async function runWithEcsEngine(ctx: Ctx, target: EcsEnvironment, actor: string, run: (deps: EcsEngineDeps) => Promise<EcsOutcome>): Promise<EcsOutcome> {
+  const { deps, close } = ecsEngineDeps(ctx, target, actor);
+  try {
+    return await run(deps);
+  } finally {
+    await close();
+  }
 }
